@@ -1,0 +1,93 @@
+"""The `quiz` command: validate banks, print the schema, score answers, serve the app."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from quiz.bank import InvalidBank
+from quiz.catalog import load_catalog
+from quiz.model import Bank
+
+
+@click.group()
+def main() -> None:
+    """Run the coaching-fit self-assessment widget."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check banks (files or folders; default questions/) and print file:line: key.path: message per error."""
+    from quiz import DEFAULT_BANKS_DIR
+
+    targets = list(paths) or [DEFAULT_BANKS_DIR]
+    missing = [p for p in targets if not p.exists()]
+    if missing:
+        raise click.BadParameter(f"no such file or folder: {missing[0]}", param_hint="PATH")
+    try:
+        banks = load_catalog(targets)
+    except InvalidBank as exc:
+        for error in exc.errors:
+            click.echo(str(error))
+        sys.exit(1)
+    for bank in banks.values():
+        click.echo(f"ok: {bank.id} v{bank.version} ({sum(len(s.questions) for s in bank.sections)} questions)")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of a question bank."""
+    click.echo(json.dumps(bank_schema(), indent=2))
+
+
+def bank_schema() -> dict[str, object]:
+    """Return the bank's JSON Schema, for editors and `quiz schema`."""
+    found = Bank.model_json_schema(by_alias=True)
+    found["$schema"] = "http://json-schema.org/draft-07/schema#"
+    found["title"] = "Coaching-fit question bank"
+    return found
+
+
+@main.command()
+@click.argument("quiz_id")
+@click.argument("answers_file", type=click.File("r"))
+@click.option("--banks", "banks_dir", type=click.Path(path_type=Path), default=None, help="Folder of banks.")
+def score(quiz_id: str, answers_file: click.utils.LazyFile, banks_dir: Path | None) -> None:
+    """Score ANSWERS.json (an object of question id to value, or {"answers": {...}}) and print the result."""
+    from quiz import DEFAULT_BANKS_DIR
+    from quiz.report import score_submission
+
+    banks = load_catalog([banks_dir or DEFAULT_BANKS_DIR])
+    if quiz_id not in banks:
+        raise click.BadParameter(f"unknown quiz '{quiz_id}'; known: {', '.join(banks)}", param_hint="QUIZ_ID")
+    try:
+        payload = json.load(answers_file)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not JSON: {exc}", param_hint="ANSWERS_FILE") from None
+    answers = payload.get("answers", payload) if isinstance(payload, dict) else payload
+    result, errors = score_submission(banks[quiz_id], answers)
+    if errors:
+        click.echo(json.dumps({"errors": errors, **(result or {})}, indent=2))
+        sys.exit(1)
+    click.echo(json.dumps(result, indent=2))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the app with a production WSGI server (gunicorn on POSIX, waitress elsewhere)."""
+    from quiz import create_app
+    from quiz.server import run
+
+    try:
+        app = create_app()
+    except InvalidBank as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        sys.exit(1)
+    run(app, host, port)

@@ -1,0 +1,131 @@
+"""Turn structured bank conditions into fast predicates over a scoring context."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from quiz.model import (
+    AllOf,
+    AnswerValue,
+    AnyOf,
+    Comparison,
+    Condition,
+    FlagIs,
+    IndexIs,
+    ItemIs,
+    NotOf,
+    Ref,
+    ScaleIs,
+    ScaleScore,
+)
+
+OPS: dict[str, Callable[[float, float], bool]] = {
+    "gte": operator.ge,
+    "gt": operator.gt,
+    "lte": operator.le,
+    "lt": operator.lt,
+    "eq": operator.eq,
+}
+
+
+@dataclass(slots=True)
+class Context:
+    """What a condition may look at: answers, scale scores, indices and raised flags."""
+
+    answers: Mapping[str, AnswerValue]
+    scales: Mapping[str, ScaleScore] = field(default_factory=dict)
+    indices: Mapping[str, float | None] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+
+
+Predicate = Callable[[Context], bool]
+Getter = Callable[[Context], "float | None"]
+
+
+def compile_condition(cond: Condition) -> Predicate:
+    """Compile a condition into a predicate; unanswered or incomplete values never match."""
+    if cond == "always":
+        return lambda ctx: True
+    if isinstance(cond, AllOf):
+        parts = tuple(compile_condition(c) for c in cond.all)
+        return lambda ctx: all(p(ctx) for p in parts)
+    if isinstance(cond, AnyOf):
+        parts = tuple(compile_condition(c) for c in cond.any)
+        return lambda ctx: any(p(ctx) for p in parts)
+    if isinstance(cond, NotOf):
+        inner = compile_condition(cond.not_)
+        return lambda ctx: not inner(ctx)
+    if isinstance(cond, FlagIs):
+        name = cond.flag
+        return lambda ctx: name in ctx.flags
+    if isinstance(cond, ItemIs):
+        return _compile_item(cond)
+    assert isinstance(cond, Comparison)
+    return _compile_compare(value_getter(cond), cond)
+
+
+def value_getter(cond: ScaleIs | IndexIs | ItemIs | Ref) -> Getter:
+    """Return a function that reads the value a comparison (or operand) refers to."""
+    if isinstance(cond, ItemIs):
+        item = cond.item
+        return lambda ctx: _number(ctx.answers.get(item))
+    if isinstance(cond, ScaleIs):
+        name, measure = cond.scale, cond.measure
+        if measure == "raw":
+            return lambda ctx: _scale(ctx, name).raw
+        return lambda ctx: _scale(ctx, name).score
+    if isinstance(cond, Ref) and cond.scale is not None:
+        scale = cond.scale
+        return lambda ctx: _scale(ctx, scale).score
+    index = cond.index
+    assert index is not None
+    return lambda ctx: ctx.indices.get(index)
+
+
+_MISSING = ScaleScore(None, None, None, 0, 0)
+
+
+def _scale(ctx: Context, name: str) -> ScaleScore:
+    return ctx.scales.get(name, _MISSING)
+
+
+def _number(value: AnswerValue | None) -> float | None:
+    return value if isinstance(value, int) else None
+
+
+def _compile_item(cond: ItemIs) -> Predicate:
+    op_name, operand = cond.operator
+    op = OPS[op_name]
+    item = cond.item
+    assert not isinstance(operand, Ref), "items compare with numbers"
+
+    def holds(ctx: Context) -> bool:
+        value = ctx.answers.get(item)
+        if value is None:
+            return False
+        if isinstance(value, tuple):  # multiple choice: any picked option that matches
+            return any(op(v, operand) for v in value)
+        return op(value, operand)
+
+    return holds
+
+
+def _compile_compare(get: Getter, cond: Comparison) -> Predicate:
+    op_name, operand = cond.operator
+    op = OPS[op_name]
+    if isinstance(operand, Ref):
+        other = value_getter(operand)
+
+        def against_ref(ctx: Context) -> bool:
+            left, right = get(ctx), other(ctx)
+            return left is not None and right is not None and op(left, right)
+
+        return against_ref
+
+    def against_number(ctx: Context) -> bool:
+        left = get(ctx)
+        return left is not None and op(left, operand)
+
+    return against_number

@@ -1,0 +1,100 @@
+"""Shape banks and results as plain JSON-ready data for the API and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from quiz.checks import response_of
+from quiz.guidance import assess
+from quiz.model import Bank, Outcome, Question, Scores
+from quiz.scoring import check_answers, missing_required, visible_answers
+
+
+def bank_json(bank: Bank) -> dict[str, Any]:
+    """Describe a bank for API clients: sections, questions with their options, and scales."""
+    return {
+        "id": bank.id,
+        "version": bank.version,
+        "locale": bank.locale,
+        "title": bank.title,
+        "intro": bank.intro,
+        "minutes": bank.minutes,
+        "credits": [c.model_dump() for c in bank.credits],
+        "sections": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "intro": s.intro,
+                "show_if": _condition(s.show_if),
+                "questions": [_question(bank, q) for q in s.questions],
+            }
+            for s in bank.sections
+        ],
+        "scales": [
+            {"id": sid, "label": s.label, "method": s.method, "items": list(s.items or [i for p in s.pairs for i in p]),
+             "reflection": s.reflection, "bands": [b.model_dump() for b in s.bands]}
+            for sid, s in bank.scales.items()
+        ],
+        "indices": [{"id": iid, "label": ix.label} for iid, ix in bank.indices.items()],
+        "outcomes": [r.id for r in bank.outcomes],
+    }
+
+
+def _condition(cond: Any) -> Any:
+    if cond is None or isinstance(cond, str):
+        return cond
+    return cond.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _question(bank: Bank, q: Question) -> dict[str, Any]:
+    response = response_of(bank, q)
+    return {
+        "id": q.id,
+        "text": q.text,
+        "kind": q.kind,
+        "scale": q.scale,
+        "reverse": q.reverse,
+        "required": q.required,
+        "stem": response.stem,
+        "options": [{"value": o.value, "label": o.label} for o in response.choices()],
+        "low_label": response.low_label,
+        "high_label": response.high_label,
+        "show_if": _condition(q.show_if),
+    }
+
+
+def result_json(scores: Scores, outcome: Outcome) -> dict[str, Any]:
+    """Describe a result: the outcome, every scale and index score, and the raised flags."""
+    table: dict[str, Any] = {
+        sid: {"raw": s.raw, "score": s.score, "band": s.band, "complete": s.complete}
+        for sid, s in scores.scales.items()
+    }
+    table.update({iid: {"score": value} for iid, value in scores.indices.items()})
+    return {
+        "outcome": {"id": outcome.id, "headline": outcome.headline, "reasons": list(outcome.reasons),
+                    "profile": list(outcome.profile)},
+        "scores": table,
+        "flags": list(scores.flags),
+    }
+
+
+def score_submission(bank: Bank, answers: Any) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """Check and score answers; return (result, errors), errors keyed by question id.
+
+    A safety answer yields the crisis result even beside errors, so it always reaches the crisis path.
+    """
+    clean, errors = check_answers(bank, answers)
+    kept, shown = visible_answers(bank, clean)
+    scores, outcome = assess(bank, kept)
+    if "safety" in scores.flags:
+        return result_json(scores, outcome), errors
+    errors = errors or missing_required(bank, kept, shown)
+    return (None if errors else result_json(scores, outcome)), errors
+
+
+def answers_from(payload: Any) -> Mapping[str, Any] | None:
+    """Return the `answers` object of a request body, or None if the body is not shaped right."""
+    if isinstance(payload, Mapping) and isinstance(payload.get("answers"), Mapping):
+        return payload["answers"]
+    return None

@@ -1,0 +1,1 @@
+"""Blueprints: thin glue between HTTP and the pure modules."""

@@ -1,0 +1,59 @@
+"""The JSON API: list quizzes, describe one, score answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from quiz import report
+from quiz.web import bank_or_404, banks
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.errorhandler(HTTPException)
+def json_error(exc: HTTPException) -> tuple[dict[str, Any], int]:
+    """Answer every API error as JSON, never as an HTML page or a stack trace."""
+    return {"errors": {"request": exc.description or exc.name}}, exc.code or 500
+
+
+@bp.get("/quizzes")
+def list_quizzes() -> dict[str, Any]:
+    """List the available quizzes."""
+    return {
+        "quizzes": [
+            {"id": b.id, "title": b.title, "version": b.version, "locale": b.locale,
+             "url": url_for("api.describe_quiz", quiz_id=b.id)}
+            for b in banks().values()
+        ]
+    }
+
+
+@bp.get("/quizzes/<quiz_id>")
+def describe_quiz(quiz_id: str) -> dict[str, Any]:
+    """Return one bank as JSON."""
+    return report.bank_json(bank_or_404(quiz_id))
+
+
+def read_answers() -> tuple[Any, tuple[dict[str, Any], int] | None]:
+    """Read `{"answers": {...}}` from the body, or return the 400 reply for a malformed body."""
+    payload = request.get_json(silent=True)
+    answers = report.answers_from(payload)
+    if answers is None:
+        return None, ({"errors": {"body": 'send JSON shaped like {"answers": {"question_id": value}}'}}, 400)
+    return answers, None
+
+
+@bp.post("/quizzes/<quiz_id>/score")
+def score(quiz_id: str) -> Any:
+    """Score answers without storing anything."""
+    bank = bank_or_404(quiz_id)
+    answers, failure = read_answers()
+    if failure:
+        return failure
+    result, errors = report.score_submission(bank, answers)
+    if errors:
+        return {"errors": errors, **(result or {})}, 422
+    return result

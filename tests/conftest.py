@@ -1,0 +1,36 @@
+"""Shared fixtures: an app on a temporary instance folder, its client and CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quiz import create_app
+from quiz.catalog import load_catalog
+from quiz.model import Bank
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    """Return the default bank, fully validated."""
+    return load_catalog([ROOT / "questions"])["coaching-fit"]
+
+
+@pytest.fixture()
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"})
+    yield app
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client(use_cookies=False)
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
