@@ -10,8 +10,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from quiz import checks
+from quiz.checks import check_structure
 from quiz.model import Bank
+from quiz.reference_checks import check_references
 
 Path_ = tuple[str | int, ...]
 
@@ -50,14 +51,10 @@ def _construct(loader: _MarkedLoader, node: yaml.Node, lines: dict[Path_, int], 
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) or key is None:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be plain text", key_node.start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
             lines[(*at, key)] = key_node.start_mark.line + 1
             if key in result:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}'", key_node.start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
             result[key] = _construct(loader, value_node, lines, (*at, key))
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -144,15 +141,16 @@ def parse_bank(text: str, file: str = "<bank>", extra_checks: Iterable[Check] = 
         raise InvalidBank([BankError(file, 1, "(yaml)", str(exc))]) from None
     if not isinstance(data, dict):
         raise InvalidBank([BankError(file, 1, "(top)", "a bank must be a mapping of keys")])
+    def located(found: Iterable[tuple[Path_, str]]) -> list[BankError]:
+        return [BankError(file, _line_of(lines, p), format_path(p), m) for p, m in found]
+
     try:
         bank = Bank.model_validate(data)
     except ValidationError as err:
-        raise InvalidBank(
-            [BankError(file, _line_of(lines, p), format_path(p), m) for p, m in _schema_errors(err, data)]
-        ) from None
-    problems = [BankError(file, _line_of(lines, p), format_path(p), m) for p, m in checks.check_bank(bank)]
+        raise InvalidBank(located(_schema_errors(err, data))) from None
+    problems = located(check_structure(bank) or check_references(bank))
     for check in () if problems else extra_checks:
-        problems += [BankError(file, _line_of(lines, p), format_path(p), m) for p, m in check(bank)]
+        problems += located(check(bank))
     if problems:
         raise InvalidBank(problems)
     return bank

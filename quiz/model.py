@@ -134,8 +134,7 @@ Condition = Annotated[
     Discriminator(
         _condition_tag,
         custom_error_type="condition",
-        custom_error_message="a condition is 'always' or a mapping with one of: "
-        + ", ".join(CONDITION_KEYS),
+        custom_error_message="a condition is 'always' or a mapping with one of: " + ", ".join(CONDITION_KEYS),
     ),
 ]
 

@@ -32,8 +32,14 @@ def bank_json(bank: Bank) -> dict[str, Any]:
             for s in bank.sections
         ],
         "scales": [
-            {"id": sid, "label": s.label, "method": s.method, "items": list(s.items or [i for p in s.pairs for i in p]),
-             "reflection": s.reflection, "bands": [b.model_dump() for b in s.bands]}
+            {
+                "id": sid,
+                "label": s.label,
+                "method": s.method,
+                "items": list(s.items or [i for p in s.pairs for i in p]),
+                "reflection": s.reflection,
+                "bands": [b.model_dump() for b in s.bands],
+            }
             for sid, s in bank.scales.items()
         ],
         "indices": [{"id": iid, "label": ix.label} for iid, ix in bank.indices.items()],
@@ -72,8 +78,12 @@ def result_json(scores: Scores, outcome: Outcome) -> dict[str, Any]:
     }
     table.update({iid: {"score": value} for iid, value in scores.indices.items()})
     return {
-        "outcome": {"id": outcome.id, "headline": outcome.headline, "reasons": list(outcome.reasons),
-                    "profile": list(outcome.profile)},
+        "outcome": {
+            "id": outcome.id,
+            "headline": outcome.headline,
+            "reasons": list(outcome.reasons),
+            "profile": list(outcome.profile),
+        },
         "scores": table,
         "flags": list(scores.flags),
     }

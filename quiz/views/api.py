@@ -24,8 +24,13 @@ def list_quizzes() -> dict[str, Any]:
     """List the available quizzes."""
     return {
         "quizzes": [
-            {"id": b.id, "title": b.title, "version": b.version, "locale": b.locale,
-             "url": url_for("api.describe_quiz", quiz_id=b.id)}
+            {
+                "id": b.id,
+                "title": b.title,
+                "version": b.version,
+                "locale": b.locale,
+                "url": url_for("api.describe_quiz", quiz_id=b.id),
+            }
             for b in banks().values()
         ]
     }

@@ -1,0 +1,141 @@
+"""Check that a bank's conditions, outcomes and profile refer only to things the bank defines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from quiz.checks import Problem, bank_questions, value_range
+from quiz.model import (
+    AllOf,
+    AnyOf,
+    Bank,
+    Comparison,
+    Condition,
+    FlagIs,
+    IndexIs,
+    ItemIs,
+    NotOf,
+    Ref,
+    ScaleIs,
+)
+
+
+def check_references(bank: Bank) -> list[Problem]:
+    """Return every broken reference and unreachable outcome, each with its key path."""
+    problems = list(_check_logic(bank))
+    problems += _check_indices(bank)
+    problems += _check_outcomes(bank)
+    problems += _check_profile(bank)
+    return problems
+
+
+def _check_logic(bank: Bank) -> Iterator[Problem]:
+    asked: list[str] = []
+    for si, section in enumerate(bank.sections):
+        if section.show_if is not None:
+            yield from check_condition(bank, section.show_if, ("sections", si, "show_if"), set(asked), set())
+        for qi, q in enumerate(section.questions):
+            if q.show_if is not None:
+                at = ("sections", si, "questions", qi, "show_if")
+                yield from check_condition(bank, q.show_if, at, set(asked), set())
+            asked.append(q.id)
+    flags_so_far: set[str] = set()
+    for name, condition in bank.flags.items():
+        yield from check_condition(bank, condition, ("flags", name), set(asked), flags_so_far)
+        flags_so_far.add(name)
+
+
+def _check_indices(bank: Bank) -> Iterator[Problem]:
+    everything = {q.id for q in bank_questions(bank)}
+    for iid, index in bank.indices.items():
+        for ti, term in enumerate(index.terms):
+            for scale in (term.scale,) if term.scale else (term.max or term.min or ()):
+                if scale not in bank.scales:
+                    yield ("indices", iid, "terms", ti), f"unknown scale '{scale}'"
+            if term.item is not None and term.item not in everything:
+                yield ("indices", iid, "terms", ti, "item"), f"unknown question '{term.item}'"
+
+
+def check_condition(
+    bank: Bank, cond: Condition, at: tuple[str | int, ...], items: set[str], flags: set[str]
+) -> Iterator[Problem]:
+    """Check that a condition names only known items, scales, indices and flags."""
+    if isinstance(cond, AllOf | AnyOf):
+        parts = cond.all if isinstance(cond, AllOf) else cond.any
+        key = "all" if isinstance(cond, AllOf) else "any"
+        for i, part in enumerate(parts):
+            yield from check_condition(bank, part, (*at, key, i), items, flags)
+    elif isinstance(cond, NotOf):
+        yield from check_condition(bank, cond.not_, (*at, "not"), items, flags)
+    elif isinstance(cond, FlagIs) and cond.flag not in flags:
+        yield (*at, "flag"), f"unknown flag '{cond.flag}' (flags can only use flags defined before them)"
+    elif isinstance(cond, ItemIs):
+        yield from _check_item_compare(bank, cond, at, items)
+    elif isinstance(cond, ScaleIs) and cond.scale not in bank.scales:
+        yield (*at, "scale"), f"unknown scale '{cond.scale}'"
+    elif isinstance(cond, IndexIs) and cond.index not in bank.indices:
+        yield (*at, "index"), f"unknown index '{cond.index}'"
+    if isinstance(cond, Comparison):
+        yield from _check_operand(bank, cond, at)
+
+
+def _check_operand(bank: Bank, cond: Comparison, at: tuple[str | int, ...]) -> Iterator[Problem]:
+    _, operand = cond.operator
+    if isinstance(operand, Ref):
+        if operand.index is not None and operand.index not in bank.indices:
+            yield at, f"unknown index '{operand.index}'"
+        if operand.scale is not None and operand.scale not in bank.scales:
+            yield at, f"unknown scale '{operand.scale}'"
+
+
+def _check_item_compare(bank: Bank, cond: ItemIs, at: tuple[str | int, ...], items: set[str]) -> Iterator[Problem]:
+    questions = {q.id: q for q in bank_questions(bank)}
+    if cond.item not in questions:
+        yield (*at, "item"), f"unknown question '{cond.item}'"
+        return
+    if cond.item not in items:
+        yield (*at, "item"), f"question '{cond.item}' is not asked before this point"
+        return
+    op, operand = cond.operator
+    lo, hi = value_range(bank, questions[cond.item])
+    if isinstance(operand, int | float) and not lo <= operand <= hi:
+        yield (*at, op), f"value {operand} is outside the response scale of '{cond.item}' ({lo}-{hi})"
+
+
+def _check_outcomes(bank: Bank) -> Iterator[Problem]:
+    flags = set(bank.flags)
+    items = {q.id for q in bank_questions(bank)}
+    for oi, rule in enumerate(bank.outcomes):
+        yield from check_condition(bank, rule.when, ("outcomes", oi, "when"), items, flags)
+        if rule.when == "always" and oi != len(bank.outcomes) - 1:
+            later = ", ".join(r.id for r in bank.outcomes[oi + 1 :])
+            yield ("outcomes", oi, "when"), f"'always' here makes later outcomes unreachable: {later}"
+        if rule.id not in bank.guidance:
+            yield ("outcomes", oi, "id"), f"outcome '{rule.id}' has no guidance"
+    if bank.outcomes[-1].when != "always":
+        yield ("outcomes", len(bank.outcomes) - 1, "when"), "the last outcome must be a catch-all: 'when: always'"
+    ids = {r.id for r in bank.outcomes}
+    for gid, guidance in bank.guidance.items():
+        if gid not in ids:
+            yield ("guidance", gid), f"guidance for unknown outcome '{gid}'"
+        for xi, extra in enumerate(guidance.explain):
+            yield from check_condition(bank, extra, ("guidance", gid, "explain", xi), items, flags)
+        for vi, variant in enumerate(guidance.variants):
+            yield from check_condition(bank, variant.when, ("guidance", gid, "variants", vi, "when"), items, flags)
+
+
+def _check_profile(bank: Bank) -> Iterator[Problem]:
+    items = {q.id for q in bank_questions(bank)}
+    for ai, area in enumerate(bank.areas):
+        for key in ("satisfaction", "importance", "functioning"):
+            item = getattr(area, key)
+            if item is not None and item not in items:
+                yield ("areas", ai, key), f"unknown question '{item}'"
+    if bank.profile is not None:
+        if not bank.areas:
+            yield ("profile",), "a profile needs 'areas'"
+        for ni, note in enumerate(bank.profile.notes):
+            yield from check_condition(bank, note.when, ("profile", "notes", ni, "when"), items, set(bank.flags))
+    for ei, example in enumerate(bank.examples):
+        if example.expect not in {r.id for r in bank.outcomes}:
+            yield ("examples", ei, "expect"), f"unknown outcome '{example.expect}'"
