@@ -50,8 +50,10 @@ def _construct(loader: _MarkedLoader, node: yaml.Node, lines: dict[Path_, int], 
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool) or key is None:
-                raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                # YAML reads yes/no/on/off and numbers as non-text; a bank's keys must be names
+                message = f"the key {key_node.value!r} must be plain text; put it in quotes"
+                raise yaml.constructor.ConstructorError(None, None, message, key_node.start_mark)
             lines[(*at, key)] = key_node.start_mark.line + 1
             if key in result:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)

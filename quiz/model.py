@@ -319,6 +319,13 @@ class Example(Frozen):
     expect: Identifier
 
 
+class Careless(Frozen):
+    """When to ask the person to confirm answers that look careless before guidance is shown."""
+
+    straightline_min_items: int = Field(default=8, ge=3)
+    min_seconds: int = Field(default=90, ge=0)
+
+
 class Bank(Frozen):
     """A whole question bank as written in YAML."""
 
@@ -340,6 +347,7 @@ class Bank(Frozen):
     guidance: dict[Identifier, Guidance]
     areas: tuple[Area, ...] = ()
     profile: Profile | None = None
+    careless: Careless = Careless()
     examples: tuple[Example, ...] = ()
 
 

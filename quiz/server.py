@@ -20,7 +20,7 @@ def run(app: Flask, host: str, port: int) -> None:
         return
     from gunicorn.app.base import BaseApplication
 
-    class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    class _Gunicorn(BaseApplication):
         def load_config(self) -> None:
             settings: dict[str, Any] = {
                 "bind": f"{host}:{port}",
