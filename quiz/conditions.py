@@ -74,21 +74,17 @@ def value_getter(cond: ScaleIs | IndexIs | ItemIs | Ref) -> Getter:
     if isinstance(cond, ScaleIs):
         name, measure = cond.scale, cond.measure
         if measure == "raw":
-            return lambda ctx: _scale(ctx, name).raw
-        return lambda ctx: _scale(ctx, name).score
+            return lambda ctx: ctx.scales.get(name, _MISSING).raw
+        return lambda ctx: ctx.scales.get(name, _MISSING).score
     if isinstance(cond, Ref) and cond.scale is not None:
         scale = cond.scale
-        return lambda ctx: _scale(ctx, scale).score
+        return lambda ctx: ctx.scales.get(scale, _MISSING).score
     index = cond.index
     assert index is not None
     return lambda ctx: ctx.indices.get(index)
 
 
 _MISSING = ScaleScore(None, None, None, 0, 0)
-
-
-def _scale(ctx: Context, name: str) -> ScaleScore:
-    return ctx.scales.get(name, _MISSING)
 
 
 def _number(value: AnswerValue | None) -> float | None:
@@ -123,6 +119,16 @@ def _compile_compare(get: Getter, cond: Comparison) -> Predicate:
             return left is not None and right is not None and op(left, right)
 
         return against_ref
+
+    if isinstance(cond, ScaleIs):  # the most common comparison, read without a getter call
+        name, raw = cond.scale, cond.measure == "raw"
+
+        def scale_against_number(ctx: Context) -> bool:
+            found = ctx.scales.get(name, _MISSING)
+            left = found.raw if raw else found.score
+            return left is not None and op(left, operand)
+
+        return scale_against_number
 
     def against_number(ctx: Context) -> bool:
         left = get(ctx)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from quiz.checks import Problem
-from quiz.conditions import Context, value_getter
+from quiz.conditions import Context, Predicate, value_getter
 from quiz.model import (
     AllOf,
     AnyOf,
@@ -38,13 +38,13 @@ def _context(scores: Scores) -> Context:
 def decide(bank: Bank, scores: Scores) -> Outcome:
     """Pick the first outcome whose rule holds and explain it."""
     ctx = _context(scores)
-    plan = plan_for(bank)
-    rule = next(r for r in bank.outcomes if plan.predicate(r.when)(ctx))
+    holds = plan_for(bank).predicate
+    rule = next(r for r in bank.outcomes if holds(r.when)(ctx))
     text = bank.guidance[rule.id]
-    body = next((v.body for v in text.variants if plan.predicate(v.when)(ctx)), text.body)
-    found = [*_reasons(bank, rule.when, ctx)]
+    body = next((v.body for v in text.variants if holds(v.when)(ctx)), text.body)
+    found = [*_reasons(bank, holds, rule.when, ctx)]
     for extra in text.explain:
-        found += _reasons(bank, extra, ctx)
+        found += _reasons(bank, holds, extra, ctx)
     reasons = tuple(dict.fromkeys(found))
     strain = area_strain(bank, scores)
     return Outcome(
@@ -53,20 +53,22 @@ def decide(bank: Bank, scores: Scores) -> Outcome:
         body=body,
         call_to_action=text.call_to_action,
         reasons=reasons,
-        profile=tuple(profile_sentences(bank, scores, strain)),
+        profile=tuple(_profile(bank, ctx, strain)),
         area_strain=strain,
     )
 
 
-def _reasons(bank: Bank, cond: Condition, ctx: Context) -> Iterator[str]:
+def _reasons(bank: Bank, holds: Callable[[Condition], Predicate], cond: Condition, ctx: Context) -> Iterator[str]:
     """Yield the `because` text of every comparison that held, following flags to their definitions."""
-    holds = plan_for(bank).predicate
     if isinstance(cond, AllOf | AnyOf):
         for part in cond.all if isinstance(cond, AllOf) else cond.any:
-            if holds(part)(ctx):
-                yield from _reasons(bank, part, ctx)
+            if isinstance(part, Comparison):  # handled here, not by recursion: most parts are comparisons
+                if part.because and holds(part)(ctx):
+                    yield fill(part.because, _describe(bank, part, ctx))
+            elif holds(part)(ctx):
+                yield from _reasons(bank, holds, part, ctx)
     elif isinstance(cond, FlagIs):
-        yield from _reasons(bank, bank.flags[cond.flag], ctx)
+        yield from _reasons(bank, holds, bank.flags[cond.flag], ctx)
     elif isinstance(cond, Comparison) and cond.because and holds(cond)(ctx):
         yield fill(cond.because, _describe(bank, cond, ctx))
 
@@ -118,6 +120,10 @@ def join_words(words: list[str]) -> str:
 
 def profile_sentences(bank: Bank, scores: Scores, strain: Mapping[str, float]) -> Iterator[str]:
     """Yield sentences describing where life is going well and where it is harder."""
+    return _profile(bank, _context(scores), strain)
+
+
+def _profile(bank: Bank, ctx: Context, strain: Mapping[str, float]) -> Iterator[str]:
     profile = bank.profile
     if profile is None or not strain:
         return
@@ -130,7 +136,6 @@ def profile_sentences(bank: Bank, scores: Scores, strain: Mapping[str, float]) -
         yield profile.all_hard
     elif len(well) == len(strain):
         yield profile.all_well
-    ctx = _context(scores)
     holds = plan_for(bank).predicate
     for note in profile.notes:
         if holds(note.when)(ctx):
@@ -153,6 +158,7 @@ def check_examples(bank: Bank) -> Iterator[Problem]:
             continue
         _, outcome = assess(bank, clean)
         if outcome.id != example.expect:
-            yield ("examples", ei, "expect"), (
-                f"example '{example.name}' gives '{outcome.id}', not the expected '{example.expect}'"
+            yield (
+                ("examples", ei, "expect"),
+                (f"example '{example.name}' gives '{outcome.id}', not the expected '{example.expect}'"),
             )

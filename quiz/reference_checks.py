@@ -97,6 +97,9 @@ def _check_item_compare(bank: Bank, cond: ItemIs, at: tuple[str | int, ...], ite
         yield (*at, "item"), f"question '{cond.item}' is not asked before this point"
         return
     op, operand = cond.operator
+    if isinstance(operand, Ref):  # conditions.py compiles item comparisons against numbers only
+        yield (*at, op), f"compare '{cond.item}' with a number, not with another score"
+        return
     lo, hi = value_range(bank, questions[cond.item])
     if isinstance(operand, int | float) and not lo <= operand <= hi:
         yield (*at, op), f"value {operand} is outside the response scale of '{cond.item}' ({lo}-{hi})"

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from quiz.checks import bank_questions, response_of, scale_range
+from quiz.checks import response_of, scale_range
 from quiz.conditions import Context, Predicate, compile_condition
-from quiz.model import AnswerValue, Bank, Band, Condition, Question, Scale, ScaleScore, Scores
+from quiz.model import AnswerValue, Band, Bank, Condition, Question, Scale, ScaleScore, Scores, Section
 
 ANSWER_REQUIRED = "Select an answer"
 
@@ -56,6 +56,13 @@ class Plan:
         self.scales = {sid: self._compile_scale(s) for sid, s in bank.scales.items()}
         self.flags = tuple((name, compile_condition(c)) for name, c in bank.flags.items())
         self._compiled: dict[int, Predicate] = {}
+        # every (question, value) a one-answer question takes, so a valid answer is checked with one look-up
+        self.single = frozenset((q, v) for q, i in self.items.items() if i.question.kind != "multi" for v in i.allowed)
+        feeds = {qid: tuple(sid for sid, sc in bank.scales.items() if _feeds(sc, qid)) for qid in self.items}
+        self.layout = tuple(
+            _section_layout(self.items, section, rule, feeds)
+            for section, rule in zip(bank.sections, self.section_show_if, strict=True)
+        )
 
     def predicate(self, cond: Condition) -> Predicate:
         """Return the compiled predicate for one of the bank's conditions, compiling it once."""
@@ -77,6 +84,32 @@ class Plan:
         return _SumScale(items, lo, hi, scale.bands, share)
 
 
+def _feeds(scale: Scale, question_id: str) -> bool:
+    return question_id in scale.items or any(question_id in pair for pair in scale.pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """A section as visible_answers walks it; `rules` is None when no question has its own show-if."""
+
+    rule: Predicate | None
+    ids: tuple[str, ...]
+    rules: tuple[Predicate | None, ...] | None
+    feeds: tuple[tuple[str, ...], ...]
+    all_feeds: tuple[str, ...]
+    id_set: frozenset[str]
+
+
+def _section_layout(
+    items: dict[str, _Item], section: Section, rule: Predicate | None, feeds: dict[str, tuple[str, ...]]
+) -> _Layout:
+    """Lay a section out: its rule, question ids, their rules and the scales each question feeds."""
+    ids = tuple(q.id for q in section.questions)
+    rules = tuple(items[q].show_if for q in ids)
+    every = tuple(dict.fromkeys(sid for q in ids for sid in feeds[q]))
+    return _Layout(rule, ids, rules if any(rules) else None, tuple(feeds[q] for q in ids), every, frozenset(ids))
+
+
 _plans: dict[int, tuple[Bank, Plan]] = {}
 
 
@@ -96,7 +129,11 @@ def check_answers(bank: Bank, answers: Any) -> tuple[dict[str, AnswerValue], dic
     errors: dict[str, str] = {}
     if not isinstance(answers, Mapping):
         return clean, {"answers": "answers must be an object of question id to value"}
+    single = plan.single
     for key, value in answers.items():
+        if type(value) is int and (key, value) in single:
+            clean[key] = value  # the usual case; anything else gets the full check and its message
+            continue
         item = plan.items.get(key) if isinstance(key, str) else None
         if item is None:
             errors[str(key)[:64]] = "unknown question"
@@ -131,26 +168,53 @@ def _is_int(value: Any) -> bool:
 
 def visible_answers(bank: Bank, answers: Mapping[str, AnswerValue]) -> tuple[dict[str, AnswerValue], list[str]]:
     """Keep only answers to questions shown, and list the shown question ids in order."""
-    plan = plan_for(bank)
+    kept, shown, _ = _visible(plan_for(bank), answers)
+    return kept, shown
+
+
+def _visible(plan: Plan, answers: Mapping[str, AnswerValue]) -> tuple[dict[str, AnswerValue], list[str], _LazyScales]:
+    """Walk the bank in order, keeping shown answers; also return the scale scores computed on the way."""
     kept: dict[str, AnswerValue] = {}
     shown: list[str] = []
-    ctx = Context(kept)
-    section_open: dict[int, bool] = {}
-    for qid, item in plan.items.items():
-        if item.section not in section_open:
-            rule = plan.section_show_if[item.section]
-            ctx.scales = _LazyScales(plan, kept)
-            section_open[item.section] = rule is None or rule(ctx)
-        if not section_open[item.section]:
+    scales = _LazyScales(plan, kept)
+    ctx = Context(kept, scales)
+    for section in plan.layout:
+        if section.rule is None or section.rule(ctx):
+            _take(section, answers, ctx, kept, shown)
+    return kept, shown, scales
+
+
+def _take(
+    section: _Layout, answers: Mapping[str, AnswerValue], ctx: Context, kept: dict[str, AnswerValue], shown: list[str]
+) -> None:
+    """Add a shown section's shown questions to `shown` and their answers to `kept` (the context's answers)."""
+    scales = ctx.scales
+    assert isinstance(scales, _LazyScales)
+    if section.rules is None:  # nothing to evaluate between its questions, so take them all at once
+        shown += section.ids
+        _copy_answers(section, answers, kept)
+        if scales:
+            for sid in section.all_feeds:  # new answers make the scores of their scales stale
+                scales.pop(sid, None)
+        return
+    for qid, show_if, feeds in zip(section.ids, section.rules, section.feeds, strict=True):
+        if show_if is not None and not show_if(ctx):
             continue
-        if item.show_if is not None:
-            ctx.scales = _LazyScales(plan, kept)
-            if not item.show_if(ctx):
-                continue
         shown.append(qid)
         if qid in answers:
             kept[qid] = answers[qid]
-    return kept, shown
+            for sid in feeds:
+                scales.pop(sid, None)
+
+
+def _copy_answers(section: _Layout, answers: Mapping[str, AnswerValue], kept: dict[str, AnswerValue]) -> None:
+    """Copy the section's answers into `kept` in question order, in one step when all are answered."""
+    if answers.keys() >= section.id_set:
+        kept.update(zip(section.ids, map(answers.__getitem__, section.ids), strict=True))
+        return
+    for qid in section.ids:
+        if qid in answers:
+            kept[qid] = answers[qid]
 
 
 def missing_required(bank: Bank, answers: Mapping[str, AnswerValue], shown: list[str]) -> dict[str, str]:
@@ -174,9 +238,13 @@ class _LazyScales(dict[str, ScaleScore]):
         self._plan, self._answers = plan, answers
 
     def get(self, key: str, default: Any = None) -> Any:
-        if key not in self and key in self._plan.scales:
-            self[key] = score_scale(self._plan.scales[key], self._answers)
-        return super().get(key, default)
+        if key in self:
+            return self[key]
+        scale = self._plan.scales.get(key)
+        if scale is None:
+            return default
+        found = self[key] = score_scale(scale, self._answers)
+        return found
 
 
 def score_scale(scale: _SumScale | _GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
@@ -224,7 +292,9 @@ def area_gap(sat: int, s_lo: int, s_hi: int, imp: int, i_lo: int, i_hi: int) -> 
     return (s_hi - sat) / (s_hi - s_lo) * (imp - i_lo) / (i_hi - i_lo)
 
 
-def _index(plan: Plan, terms: Any, scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]) -> float | None:
+def _index(
+    plan: Plan, terms: Any, scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]
+) -> float | None:
     weighted = 0.0
     weights = 0.0
     for term in terms:
@@ -236,7 +306,9 @@ def _index(plan: Plan, terms: Any, scales: Mapping[str, ScaleScore], answers: Ma
     return round(weighted / weights * 100, 1) if weights else None
 
 
-def _term_value(plan: Plan, term: Any, scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]) -> float | None:
+def _term_value(
+    plan: Plan, term: Any, scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]
+) -> float | None:
     if term.item is not None:
         value = answers.get(term.item)
         item = plan.items[term.item]
@@ -251,8 +323,8 @@ def _term_value(plan: Plan, term: Any, scales: Mapping[str, ScaleScore], answers
 def score(bank: Bank, answers: Mapping[str, AnswerValue]) -> Scores:
     """Score checked answers: hidden questions are dropped, then scales, indices and flags follow."""
     plan = plan_for(bank)
-    kept, _ = visible_answers(bank, answers)
-    scales = {sid: score_scale(s, kept) for sid, s in plan.scales.items()}
+    kept, _, seen = _visible(plan, answers)
+    scales = {sid: seen[sid] if sid in seen else score_scale(s, kept) for sid, s in plan.scales.items()}
     indices = {iid: _index(plan, ix.terms, scales, kept) for iid, ix in bank.indices.items()}
     ctx = Context(kept, scales, indices, set())
     raised = []

@@ -1,0 +1,169 @@
+"""Properties over random complete answer sets of the default bank: safety, screens, monotonicity, ranges."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from answer_sets import GAD7_MORE, PHQ9_MORE, WHO5
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from quiz.bank import load_bank
+from quiz.checks import bank_questions, response_of
+from quiz.guidance import assess
+from quiz.scoring import check_answers, visible_answers
+
+# the session `bank` fixture cannot feed strategies, which are built at import time
+BANK = load_bank(Path(__file__).resolve().parent.parent / "questions" / "coaching-fit.yaml")
+VALUES = {q.id: sorted(o.value for o in response_of(BANK, q).choices()) for q in bank_questions(BANK)}
+MULTI = {q.id for q in bank_questions(BANK) if q.kind == "multi"}
+SAFETY_AT = list(VALUES).index("phq9_9")
+
+# answers where a higher value means more distress, and WHO-5 items, where a lower one does
+RAISED = (
+    "gad2_1",
+    "gad2_2",
+    "phq2_1",
+    "phq2_2",
+    "phq9_9",
+    *PHQ9_MORE,
+    *GAD7_MORE,
+    "phq_difficulty",
+    "fn_work",
+    "fn_home",
+    "fn_social",
+    "fn_close",
+    "res_old_hurt",
+)
+LOWERED = WHO5
+HIGHER_IS_BETTER = ("who5_", "self_", "readiness_", "lg_")
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _answers_from(data: bytes) -> dict:
+    """Turn one byte per question into a complete answer set; multiple choice reads its byte as a bit set."""
+    found: dict = {}
+    for (qid, values), byte in zip(VALUES.items(), data, strict=True):
+        if qid in MULTI:
+            found[qid] = [v for bit, v in enumerate(values) if byte >> bit & 1]
+        else:
+            found[qid] = values[byte % len(values)]
+    return found
+
+
+def _leaning_from(data: bytes) -> dict:
+    """Like _answers_from, but the first byte sets a level of distress that every answer leans towards."""
+    distress = data[0] / 255
+    found = _answers_from(data[1:])
+    for (qid, values), byte in zip(VALUES.items(), data[1:], strict=True):
+        if qid not in MULTI:
+            lean = 1 - distress if qid.startswith(HIGHER_IS_BETTER) else distress
+            at = round(lean * (len(values) - 1) + (byte - 128) / 128)  # give or take one step
+            found[qid] = values[min(len(values) - 1, max(0, at))]
+    if data[1 + SAFETY_AT] < 224:
+        found["phq9_9"] = 0  # thoughts of self-harm stay the exception, so the calmer outcomes turn up too
+    return found
+
+
+# One draw per answer set rather than one per question keeps generation cheap, and zero bytes shrink to the lowest
+# answers. Uniform answers are mostly crisis or therapy; leaning ones also reach the calmer outcomes.
+complete_answers = st.one_of(
+    st.binary(min_size=len(VALUES), max_size=len(VALUES)).map(_answers_from),
+    st.binary(min_size=len(VALUES) + 1, max_size=len(VALUES) + 1).map(_leaning_from),
+)
+
+
+def assessed(raw: dict):
+    """Check, filter and assess like the API; a complete random set is always valid."""
+    clean, errors = check_answers(BANK, raw)
+    assert not errors, errors
+    kept, _ = visible_answers(BANK, clean)
+    return assess(BANK, kept)
+
+
+def total(raw: dict, items: tuple[str, ...]) -> int:
+    return sum(raw[i] for i in items)
+
+
+@SETTINGS
+@given(complete_answers, st.integers(1, 3))
+def test_any_self_harm_answer_gives_crisis_support(raw, value):
+    scores, outcome = assessed({**raw, "phq9_9": value})
+    assert outcome.id == "crisis_support"
+    assert outcome.call_to_action == "crisis"
+    assert "safety" in scores.flags
+
+
+@SETTINGS
+@given(
+    complete_answers,
+    st.sampled_from(["phq2", "gad2", "who5"]),
+    st.data(),
+)
+def test_a_positive_screen_never_gives_coaching(raw, screen, data):
+    if screen == "phq2":
+        raw = {**raw, "phq2_1": data.draw(st.integers(0, 3))}
+        raw["phq2_2"] = data.draw(st.integers(max(0, 3 - raw["phq2_1"]), 3))
+        assert raw["phq2_1"] + raw["phq2_2"] >= 3
+    elif screen == "gad2":
+        raw = {**raw, "gad2_1": data.draw(st.integers(0, 3))}
+        raw["gad2_2"] = data.draw(st.integers(max(0, 3 - raw["gad2_1"]), 3))
+        assert raw["gad2_1"] + raw["gad2_2"] >= 3
+    else:
+        low = data.draw(st.lists(st.integers(0, 5), min_size=5, max_size=5).filter(lambda v: sum(v) <= 12))
+        raw = {**raw, **dict(zip(WHO5, low, strict=True))}
+        assert total(raw, WHO5) * 4 <= 50
+    _, outcome = assessed(raw)
+    assert outcome.id != "coaching"
+
+
+@SETTINGS
+@given(complete_answers, st.sampled_from(RAISED + LOWERED), st.data())
+def test_more_distress_in_one_answer_never_lowers_need_for_healing(raw, item, data):
+    values = VALUES[item]
+    now = raw[item]
+    worse = [v for v in values if (v > now if item in RAISED else v < now)]
+    assume(worse)  # not already the most distressed answer
+    changed = {**raw, item: data.draw(st.sampled_from(worse))}
+    before, _ = assessed(raw)
+    after, _ = assessed(changed)
+    assert after.indices["healing_need"] >= before.indices["healing_need"], (item, now, changed[item])
+
+
+@SETTINGS
+@given(complete_answers)
+def test_invariants_of_any_complete_answer_set(raw):
+    scores, outcome = assessed(raw)
+    phq2, gad2 = raw["phq2_1"] + raw["phq2_2"], raw["gad2_1"] + raw["gad2_2"]
+    assert outcome.id in {r.id for r in BANK.outcomes}
+    assert (outcome.id == "crisis_support") is (raw["phq9_9"] >= 1)
+    if phq2 >= 3 or gad2 >= 3 or total(raw, WHO5) * 4 <= 50:
+        assert outcome.id != "coaching"
+    # the follow-ups count only when their screen is positive
+    assert scores.scales["phq9"].complete is (phq2 >= 3)
+    assert scores.scales["gad7"].complete is (gad2 >= 3)
+    # every 0-100 number stays in range; the scales every answer set fills in are complete
+    for sid, scale in scores.scales.items():
+        if scale.complete:
+            assert 0 <= scale.score <= 100, sid
+            assert scale.answered <= scale.total
+        else:
+            assert scale.score is None and scale.raw is None, sid
+    for iid, value in scores.indices.items():
+        assert value is not None and 0 <= value <= 100, iid
+    for area, strain in outcome.area_strain.items():
+        assert 0 <= strain <= 100, area
+    for sid in (
+        "anxiety",
+        "depression",
+        "phq4",
+        "wellbeing",
+        "functioning",
+        "life_gap",
+        "readiness",
+        "resistance",
+        "old_hurt",
+        "self_access",
+    ):
+        assert scores.scales[sid].complete, sid
