@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,12 +40,25 @@ class InvalidBank(Exception):
 
 
 class _MarkedLoader(yaml.SafeLoader):
-    """A safe loader that records the line of every key and list item."""
+    """A safe loader that reads only true/false as booleans, so `label: Yes` stays text (YAML 1.2)."""
+
+
+_MarkedLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_MarkedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+MAX_NODES = 200_000  # far above any real bank; stops alias "billion laughs" expansion
+MAX_BYTES = 1_000_000
 
 
 def _construct(loader: _MarkedLoader, node: yaml.Node, lines: dict[Path_, int], at: Path_) -> Any:
     """Build plain data from a node, noting 1-based lines under each key path."""
     lines.setdefault(at, node.start_mark.line + 1)
+    if len(lines) > MAX_NODES:
+        raise yaml.constructor.ConstructorError(None, None, "the bank is too large (aliases?)", node.start_mark)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
@@ -133,6 +147,8 @@ Check = Callable[[Bank], Iterable[tuple[Path_, str]]]
 
 def parse_bank(text: str, file: str = "<bank>", extra_checks: Iterable[Check] = ()) -> Bank:
     """Validate bank YAML text into a Bank, or raise InvalidBank with every error."""
+    if len(text) > MAX_BYTES:
+        raise InvalidBank([BankError(file, 1, "(file)", f"a bank must be under {MAX_BYTES:,} characters")])
     try:
         data, lines = _load_marked(text)
     except yaml.MarkedYAMLError as exc:
@@ -143,6 +159,7 @@ def parse_bank(text: str, file: str = "<bank>", extra_checks: Iterable[Check] = 
         raise InvalidBank([BankError(file, 1, "(yaml)", str(exc))]) from None
     if not isinstance(data, dict):
         raise InvalidBank([BankError(file, 1, "(top)", "a bank must be a mapping of keys")])
+
     def located(found: Iterable[tuple[Path_, str]]) -> list[BankError]:
         return [BankError(file, _line_of(lines, p), format_path(p), m) for p, m in found]
 

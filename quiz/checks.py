@@ -47,6 +47,7 @@ def bank_questions(bank: Bank) -> Iterator[Question]:
 def check_structure(bank: Bank) -> list[Problem]:
     """Return every problem with ids, questions, scales and bands, each with its key path."""
     problems = list(_check_ids(bank))
+    problems += _check_response_scales(bank)
     problems += _check_questions(bank)
     if problems:
         return problems  # scale checks assume ids and responses resolve
@@ -81,11 +82,16 @@ def _check_ids(bank: Bank) -> Iterator[Problem]:
         yield ("indices", name), f"'{name}' is both a scale and an index"
 
 
-def _check_questions(bank: Bank) -> Iterator[Problem]:
+def _check_response_scales(bank: Bank) -> Iterator[Problem]:
     for rid, rs in bank.response_scales.items():
         values = [o.value for o in rs.choices()]
         for value in _duplicates([str(v) for v in values]):
             yield ("response_scales", rid, "options"), f"option value {value} appears twice"
+        if len(set(values)) < 2:
+            yield ("response_scales", rid, "options"), "a response scale needs at least two different values"
+
+
+def _check_questions(bank: Bank) -> Iterator[Problem]:
     for si, section in enumerate(bank.sections):
         for qi, q in enumerate(section.questions):
             at = ("sections", si, "questions", qi)

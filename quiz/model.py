@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, Tag, model_validator
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 QuizId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
@@ -315,7 +315,7 @@ class Example(Frozen):
     """A golden answer set and the outcome it must give."""
 
     name: Text
-    answers: dict[Identifier, int | tuple[int, ...]]
+    answers: dict[Identifier, StrictInt | tuple[StrictInt, ...]]
     expect: Identifier
 
 

@@ -33,16 +33,32 @@ def _check_logic(bank: Bank) -> Iterator[Problem]:
     asked: list[str] = []
     for si, section in enumerate(bank.sections):
         if section.show_if is not None:
-            yield from check_condition(bank, section.show_if, ("sections", si, "show_if"), set(asked), set())
+            at: tuple[str | int, ...] = ("sections", si, "show_if")
+            yield from check_condition(bank, section.show_if, at, set(asked), set())
+            yield from _no_index(section.show_if, at)
         for qi, q in enumerate(section.questions):
             if q.show_if is not None:
                 at = ("sections", si, "questions", qi, "show_if")
                 yield from check_condition(bank, q.show_if, at, set(asked), set())
+                yield from _no_index(q.show_if, at)
             asked.append(q.id)
     flags_so_far: set[str] = set()
     for name, condition in bank.flags.items():
         yield from check_condition(bank, condition, ("flags", name), set(asked), flags_so_far)
         flags_so_far.add(name)
+
+
+def _no_index(cond: Condition, at: tuple[str | int, ...]) -> Iterator[Problem]:
+    """Reject indices in show-if conditions: they are only known once every answer is in."""
+    if isinstance(cond, AllOf | AnyOf):
+        for i, part in enumerate(cond.all if isinstance(cond, AllOf) else cond.any):
+            yield from _no_index(part, (*at, "all" if isinstance(cond, AllOf) else "any", i))
+    elif isinstance(cond, NotOf):
+        yield from _no_index(cond.not_, (*at, "not"))
+    elif isinstance(cond, IndexIs) or (
+        isinstance(cond, Comparison) and isinstance(cond.operator[1], Ref) and cond.operator[1].index is not None
+    ):
+        yield at, "a show-if cannot use an index; indices are only known once every answer is in"
 
 
 def _check_indices(bank: Bank) -> Iterator[Problem]:
