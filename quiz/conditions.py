@@ -49,11 +49,9 @@ def compile_condition(cond: Condition) -> Predicate:
     if cond == "always":
         return lambda ctx: True
     if isinstance(cond, AllOf):
-        parts = tuple(compile_condition(c) for c in cond.all)
-        return lambda ctx: all(p(ctx) for p in parts)
+        return _all_of(tuple(compile_condition(c) for c in cond.all))
     if isinstance(cond, AnyOf):
-        parts = tuple(compile_condition(c) for c in cond.any)
-        return lambda ctx: any(p(ctx) for p in parts)
+        return _any_of(tuple(compile_condition(c) for c in cond.any))
     if isinstance(cond, NotOf):
         inner = compile_condition(cond.not_)
         return lambda ctx: not inner(ctx)
@@ -64,6 +62,26 @@ def compile_condition(cond: Condition) -> Predicate:
         return _compile_item(cond)
     assert isinstance(cond, Comparison)
     return _compile_compare(value_getter(cond), cond)
+
+
+def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
+    def holds(ctx: Context) -> bool:
+        for part in parts:  # a plain loop: cheaper than all() over a generator on this hot path
+            if not part(ctx):
+                return False
+        return True
+
+    return holds
+
+
+def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
+    def holds(ctx: Context) -> bool:
+        for part in parts:
+            if part(ctx):
+                return True
+        return False
+
+    return holds
 
 
 def value_getter(cond: ScaleIs | IndexIs | ItemIs | Ref) -> Getter:

@@ -35,11 +35,18 @@ def _context(scores: Scores) -> Context:
     return Context(scores.answers, scores.scales, scores.indices, set(scores.flags))
 
 
+def choose(bank: Bank, scores: Scores) -> str:
+    """Return the id of the first outcome whose rule holds (the bank's last rule always does)."""
+    ctx = _context(scores)
+    return next(oid for oid, holds in plan_for(bank).outcomes if holds(ctx))
+
+
 def decide(bank: Bank, scores: Scores) -> Outcome:
     """Pick the first outcome whose rule holds and explain it."""
     ctx = _context(scores)
     holds = plan_for(bank).predicate
-    rule = next(r for r in bank.outcomes if holds(r.when)(ctx))
+    chosen = choose(bank, scores)
+    rule = next(r for r in bank.outcomes if r.id == chosen)
     text = bank.guidance[rule.id]
     body = next((v.body for v in text.variants if holds(v.when)(ctx)), text.body)
     found = [*_reasons(bank, holds, rule.when, ctx)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, Tag, model_validator
 
@@ -357,10 +357,10 @@ AnswerValue = int | tuple[int, ...]
 Answers = Mapping[str, AnswerValue]
 
 
-@dataclass(frozen=True, slots=True)
-class ScaleScore:
+class ScaleScore(NamedTuple):
     """A scale's raw score, its 0-100 score and band; all None when too few items were answered."""
 
+    # a named tuple, not a frozen dataclass: scoring builds a dozen per response and this is several times cheaper
     raw: float | None
     score: float | None
     band: str | None
@@ -381,6 +381,7 @@ class Scores:
     scales: Mapping[str, ScaleScore]
     indices: Mapping[str, float | None]
     flags: tuple[str, ...]
+    shown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

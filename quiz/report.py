@@ -8,7 +8,7 @@ from typing import Any
 from quiz.checks import response_of
 from quiz.guidance import assess
 from quiz.model import Bank, Outcome, Question, Scores
-from quiz.scoring import check_answers, missing_required, visible_answers
+from quiz.scoring import check_answers, missing_required
 
 
 def bank_json(bank: Bank) -> dict[str, Any]:
@@ -89,18 +89,27 @@ def result_json(scores: Scores, outcome: Outcome) -> dict[str, Any]:
     }
 
 
+def evaluate(bank: Bank, answers: Any) -> tuple[Scores, Outcome, dict[str, str]]:
+    """Check and score answers; return the scores, the outcome and one error per bad or missing answer.
+
+    Missing answers are not errors beside a safety answer: the crisis result needs nothing else.
+    """
+    clean, errors = check_answers(bank, answers)
+    scores, outcome = assess(bank, clean)
+    if errors or "safety" in scores.flags:
+        return scores, outcome, errors
+    return scores, outcome, missing_required(bank, scores.answers, list(scores.shown))
+
+
 def score_submission(bank: Bank, answers: Any) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """Check and score answers; return (result, errors), errors keyed by question id.
 
     A safety answer yields the crisis result even beside errors, so it always reaches the crisis path.
     """
-    clean, errors = check_answers(bank, answers)
-    kept, shown = visible_answers(bank, clean)
-    scores, outcome = assess(bank, kept)
-    if "safety" in scores.flags:
-        return result_json(scores, outcome), errors
-    errors = errors or missing_required(bank, kept, shown)
-    return (None if errors else result_json(scores, outcome)), errors
+    scores, outcome, errors = evaluate(bank, answers)
+    if errors and "safety" not in scores.flags:
+        return None, errors
+    return result_json(scores, outcome), errors
 
 
 def answers_from(payload: Any) -> Mapping[str, Any] | None:

@@ -2,124 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
-from quiz.checks import response_of, scale_range
-from quiz.conditions import Context, Predicate, compile_condition
-from quiz.model import AnswerValue, Band, Bank, Condition, Question, Scale, ScaleScore, Scores, Section
+from quiz.conditions import Context
+from quiz.model import AnswerValue, Bank, ScaleScore, Scores
+from quiz.plan import GapScale, Item, Layout, Plan, SumScale, Term, plan_for
+
+__all__ = ["check_answers", "visible_answers", "missing_required", "is_shown", "score", "score_scale", "plan_for"]
 
 ANSWER_REQUIRED = "Select an answer"
-
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    """A question compiled for scoring: allowed values, range and visibility."""
-
-    question: Question
-    section: int
-    allowed: frozenset[int]
-    lo: int
-    hi: int
-    show_if: Predicate | None
-
-
-@dataclass(frozen=True, slots=True)
-class _SumScale:
-    items: tuple[tuple[str, bool, int, int], ...]  # id, reverse, lo, hi
-    lo: int
-    hi: int
-    bands: tuple[Band, ...]
-    min_answered: float
-
-
-@dataclass(frozen=True, slots=True)
-class _GapScale:
-    pairs: tuple[tuple[str, int, int, str, int, int], ...]
-    min_answered: float
-
-
-class Plan:
-    """A bank compiled once for fast, repeated scoring."""
-
-    def __init__(self, bank: Bank):
-        self.bank = bank
-        self.items: dict[str, _Item] = {}
-        sections = [compile_condition(s.show_if) if s.show_if else None for s in bank.sections]
-        self.section_show_if = tuple(sections)
-        for si, section in enumerate(bank.sections):
-            for q in section.questions:
-                values = [o.value for o in response_of(bank, q).choices()]
-                show = compile_condition(q.show_if) if q.show_if else None
-                self.items[q.id] = _Item(q, si, frozenset(values), min(values), max(values), show)
-        self.scales = {sid: self._compile_scale(s) for sid, s in bank.scales.items()}
-        self.flags = tuple((name, compile_condition(c)) for name, c in bank.flags.items())
-        self._compiled: dict[int, Predicate] = {}
-        # every (question, value) a one-answer question takes, so a valid answer is checked with one look-up
-        self.single = frozenset((q, v) for q, i in self.items.items() if i.question.kind != "multi" for v in i.allowed)
-        feeds = {qid: tuple(sid for sid, sc in bank.scales.items() if _feeds(sc, qid)) for qid in self.items}
-        self.layout = tuple(
-            _section_layout(self.items, section, rule, feeds)
-            for section, rule in zip(bank.sections, self.section_show_if, strict=True)
-        )
-
-    def predicate(self, cond: Condition) -> Predicate:
-        """Return the compiled predicate for one of the bank's conditions, compiling it once."""
-        found = self._compiled.get(id(cond))
-        if found is None:
-            found = self._compiled[id(cond)] = compile_condition(cond)
-        return found
-
-    def _compile_scale(self, scale: Scale) -> _SumScale | _GapScale:
-        share = scale.min_answered or self.bank.min_answered
-        if scale.method == "gap":
-            pairs = []
-            for sat, imp in scale.pairs:
-                a, b = self.items[sat], self.items[imp]
-                pairs.append((sat, a.lo, a.hi, imp, b.lo, b.hi))
-            return _GapScale(tuple(pairs), share)
-        items = tuple((i, self.items[i].question.reverse, self.items[i].lo, self.items[i].hi) for i in scale.items)
-        lo, hi = scale_range(self.bank, scale)
-        return _SumScale(items, lo, hi, scale.bands, share)
-
-
-def _feeds(scale: Scale, question_id: str) -> bool:
-    return question_id in scale.items or any(question_id in pair for pair in scale.pairs)
-
-
-@dataclass(frozen=True, slots=True)
-class _Layout:
-    """A section as visible_answers walks it; `rules` is None when no question has its own show-if."""
-
-    rule: Predicate | None
-    ids: tuple[str, ...]
-    rules: tuple[Predicate | None, ...] | None
-    feeds: tuple[tuple[str, ...], ...]
-    all_feeds: tuple[str, ...]
-    id_set: frozenset[str]
-
-
-def _section_layout(
-    items: dict[str, _Item], section: Section, rule: Predicate | None, feeds: dict[str, tuple[str, ...]]
-) -> _Layout:
-    """Lay a section out: its rule, question ids, their rules and the scales each question feeds."""
-    ids = tuple(q.id for q in section.questions)
-    rules = tuple(items[q].show_if for q in ids)
-    every = tuple(dict.fromkeys(sid for q in ids for sid in feeds[q]))
-    return _Layout(rule, ids, rules if any(rules) else None, tuple(feeds[q] for q in ids), every, frozenset(ids))
-
-
-_plans: dict[int, tuple[Bank, Plan]] = {}
-
-
-def plan_for(bank: Bank) -> Plan:
-    """Return the compiled plan for a bank, compiling it on first use."""
-    cached = _plans.get(id(bank))
-    if cached is None or cached[0] is not bank:
-        cached = (bank, Plan(bank))
-        _plans[id(bank)] = cached
-    return cached[1]
 
 
 def check_answers(bank: Bank, answers: Any) -> tuple[dict[str, AnswerValue], dict[str, str]]:
@@ -146,7 +38,7 @@ def check_answers(bank: Bank, answers: Any) -> tuple[dict[str, AnswerValue], dic
     return clean, errors
 
 
-def _check_value(item: _Item, value: Any) -> AnswerValue | str:
+def _check_value(item: Item, value: Any) -> AnswerValue | str:
     if item.question.kind == "multi":
         if not isinstance(value, list | tuple) or not all(_is_int(v) for v in value):
             return "expected a list of option values"
@@ -156,8 +48,10 @@ def _check_value(item: _Item, value: Any) -> AnswerValue | str:
     if not _is_int(value):
         return "expected a whole number"
     if value not in item.allowed:
-        return f"must be between {item.lo} and {item.hi}" if item.question.kind == "scale" else (
-            f"must be one of {sorted(item.allowed)}"
+        return (
+            f"must be between {item.lo} and {item.hi}"
+            if item.question.kind == "scale"
+            else (f"must be one of {sorted(item.allowed)}")
         )
     return int(value)
 
@@ -185,7 +79,7 @@ def _visible(plan: Plan, answers: Mapping[str, AnswerValue]) -> tuple[dict[str, 
 
 
 def _take(
-    section: _Layout, answers: Mapping[str, AnswerValue], ctx: Context, kept: dict[str, AnswerValue], shown: list[str]
+    section: Layout, answers: Mapping[str, AnswerValue], ctx: Context, kept: dict[str, AnswerValue], shown: list[str]
 ) -> None:
     """Add a shown section's shown questions to `shown` and their answers to `kept` (the context's answers)."""
     scales = ctx.scales
@@ -207,7 +101,7 @@ def _take(
                 scales.pop(sid, None)
 
 
-def _copy_answers(section: _Layout, answers: Mapping[str, AnswerValue], kept: dict[str, AnswerValue]) -> None:
+def _copy_answers(section: Layout, answers: Mapping[str, AnswerValue], kept: dict[str, AnswerValue]) -> None:
     """Copy the section's answers into `kept` in question order, in one step when all are answered."""
     if answers.keys() >= section.id_set:
         kept.update(zip(section.ids, map(answers.__getitem__, section.ids), strict=True))
@@ -247,34 +141,35 @@ class _LazyScales(dict[str, ScaleScore]):
         return found
 
 
-def score_scale(scale: _SumScale | _GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
+def score_scale(scale: SumScale | GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
     """Score one scale, prorating when enough items were answered."""
-    if isinstance(scale, _GapScale):
+    if isinstance(scale, GapScale):
         return _score_gap(scale, answers)
-    total = 0
-    answered = 0
+    count = len(scale.items)
+    if answers.keys() >= scale.ids:  # the usual case: sums and a table look-up, no loop in Python
+        get = cast("Callable[[str], int]", answers.__getitem__)  # scale items are one-answer questions: ints
+        total = sum(map(get, scale.forward)) + scale.reverse_offset - sum(map(get, scale.reverse))
+        answered = count
+    else:
+        total, answered = _partial_sum(scale, answers)
+        if answered == 0 or answered / count < scale.min_answered:
+            return ScaleScore(None, None, None, answered, count)
+        total = int(total * count / answered + 0.5)  # prorate, rounding half up as the PHQ manuals do
+    score, band = scale.table[total - scale.lo]
+    return ScaleScore(total, score, band, answered, count)
+
+
+def _partial_sum(scale: SumScale, answers: Mapping[str, AnswerValue]) -> tuple[int, int]:
+    total = answered = 0
     for qid, reverse, lo, hi in scale.items:
         value = answers.get(qid)
         if isinstance(value, int):
             total += lo + hi - value if reverse else value
             answered += 1
-    count = len(scale.items)
-    if answered < count:
-        if answered == 0 or answered / count < scale.min_answered:
-            return ScaleScore(None, None, None, answered, count)
-        total = int(total * count / answered + 0.5)  # prorate, rounding half up as the PHQ manuals do
-    score = round((total - scale.lo) * 100 / (scale.hi - scale.lo), 1)
-    return ScaleScore(total, score, _band(scale.bands, total), answered, count)
+    return total, answered
 
 
-def _band(bands: tuple[Band, ...], raw: float) -> str | None:
-    for band in bands:
-        if (band.min is None or raw >= band.min) and (band.max is None or raw <= band.max):
-            return band.label
-    return None
-
-
-def _score_gap(scale: _GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
+def _score_gap(scale: GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
     gaps = [
         area_gap(s, s_lo, s_hi, i, i_lo, i_hi)
         for sat, s_lo, s_hi, imp, i_lo, i_hi in scale.pairs
@@ -293,43 +188,38 @@ def area_gap(sat: int, s_lo: int, s_hi: int, imp: int, i_lo: int, i_hi: int) -> 
 
 
 def _index(
-    plan: Plan, terms: Any, scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]
+    terms: tuple[Term, ...], scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]
 ) -> float | None:
-    weighted = 0.0
-    weights = 0.0
+    weighted = weights = 0.0
     for term in terms:
-        value = _term_value(plan, term, scales, answers)
-        if value is None:
-            continue
-        weighted += term.weight * (1 - value if term.invert else value)
-        weights += term.weight
+        if term.item is not None:
+            answer = answers.get(term.item)
+            value = (answer - term.lo) / term.span if isinstance(answer, int) else None
+        else:
+            value = _combine(term, scales)
+        if value is not None:
+            weighted += term.weight * (1 - value if term.invert else value)
+            weights += term.weight
     return round(weighted / weights * 100, 1) if weights else None
 
 
-def _term_value(
-    plan: Plan, term: Any, scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]
-) -> float | None:
-    if term.item is not None:
-        value = answers.get(term.item)
-        item = plan.items[term.item]
-        return (value - item.lo) / (item.hi - item.lo) if isinstance(value, int) else None
-    names = (term.scale,) if term.scale is not None else (term.max or term.min)
-    values = [s / 100 for n in names if (s := scales[n].score) is not None]
-    if len(values) != len(names):
+def _combine(term: Term, scales: Mapping[str, ScaleScore]) -> float | None:
+    values = [found for name in term.scales if (found := scales[name].score) is not None]
+    if len(values) < len(term.scales):
         return None
-    return max(values) if term.max is not None else min(values)
+    return (max(values) if term.pick == "max" else min(values) if term.pick == "min" else values[0]) / 100
 
 
 def score(bank: Bank, answers: Mapping[str, AnswerValue]) -> Scores:
     """Score checked answers: hidden questions are dropped, then scales, indices and flags follow."""
     plan = plan_for(bank)
-    kept, _, seen = _visible(plan, answers)
+    kept, shown, seen = _visible(plan, answers)
     scales = {sid: seen[sid] if sid in seen else score_scale(s, kept) for sid, s in plan.scales.items()}
-    indices = {iid: _index(plan, ix.terms, scales, kept) for iid, ix in bank.indices.items()}
+    indices = {iid: _index(terms, scales, kept) for iid, terms in plan.indices.items()}
     ctx = Context(kept, scales, indices, set())
     raised = []
     for name, predicate in plan.flags:
         if predicate(ctx):
             ctx.flags.add(name)
             raised.append(name)
-    return Scores(kept, scales, indices, tuple(raised))
+    return Scores(kept, scales, indices, tuple(raised), tuple(shown))
