@@ -57,10 +57,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
-    from quiz import web
-    from quiz.views import api, health
+    from quiz import limits, security, web
+    from quiz.views import api, assets, embed, health, taker
 
     web.init_app(app)
+    security.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(embed.bp)
+    app.register_blueprint(taker.bp)
+    app.register_blueprint(assets.bp)
     return app

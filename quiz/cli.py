@@ -91,3 +91,25 @@ def serve(host: str, port: int) -> None:
             click.echo(str(error), err=True)
         sys.exit(1)
     run(app, host, port)
+
+
+@main.command("embed-snippet")
+@click.option("--quiz", "quiz_id", default="coaching-fit", show_default=True)
+@click.option("--url", "public_url", default=None, help="The quiz's public URL (default: QUIZ_PUBLIC_URL).")
+@click.pass_context
+def embed_snippet(ctx: click.Context, quiz_id: str, public_url: str | None) -> None:
+    """Print the code a coach pastes into a website: the script tag, a noscript link and a plain iframe."""
+    from flask.cli import ScriptInfo
+
+    from quiz import create_app
+    from quiz.views.embed import snippets
+
+    info = ctx.find_object(ScriptInfo)
+    app = info.load_app() if info else create_app()
+    url = public_url or app.config.get("PUBLIC_URL")
+    if not url:
+        raise click.UsageError("set QUIZ_PUBLIC_URL (e.g. https://quiz.example.com) or pass --url")
+    bank = app.extensions["quiz.banks"].get(quiz_id)
+    if bank is None:
+        raise click.BadParameter(f"unknown quiz '{quiz_id}'", param_hint="--quiz")
+    click.echo(snippets(url, quiz_id, bank.title))
