@@ -24,6 +24,8 @@ def _defaults(instance: Path) -> dict[str, Any]:
         "RETENTION_DAYS": 0,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "FORM_MAX_AGE": 24 * 3600,
+        "MIN_HUMAN_SECONDS": 20,
+        "CARELESS_CHECK": True,
         "PUBLIC_URL": "",
     }
 
@@ -57,12 +59,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
-    from quiz import limits, security, web
-    from quiz.views import api, assets, embed, health, taker
+    from quiz import db, limits, security, web
+    from quiz.views import api, assets, coach, embed, health, taker
 
     web.init_app(app)
     security.init_app(app)
     limits.init_app(app)
+    db.init_app(app)
+    coach.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(embed.bp)

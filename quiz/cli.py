@@ -90,6 +90,14 @@ def serve(host: str, port: int) -> None:
         for error in exc.errors:
             click.echo(str(error), err=True)
         sys.exit(1)
+    from quiz.coach_auth import ensure_password
+
+    first = ensure_password(app.instance_path)  # before gunicorn forks, so it is printed once
+    if first:
+        click.echo(
+            f"Coach login: no password was set, so this one was made. It is shown only once:\n  {first}\n"
+            "Change it any time with `quiz set-password`."
+        )
     run(app, host, port)
 
 
@@ -113,3 +121,13 @@ def embed_snippet(ctx: click.Context, quiz_id: str, public_url: str | None) -> N
     if bank is None:
         raise click.BadParameter(f"unknown quiz '{quiz_id}'", param_hint="--quiz")
     click.echo(snippets(url, quiz_id, bank.title))
+
+
+def _register_data_commands() -> None:
+    from quiz.cli_data import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_data_commands()

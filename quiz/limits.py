@@ -21,6 +21,9 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
 
+TOO_MANY = "Too many submissions from this address. Please wait a minute and try again."
+
+
 def submit_limit() -> str:
     """Return the configured limit for submissions."""
     return str(current_app.config["SUBMIT_LIMIT"])

@@ -101,6 +101,11 @@ def evaluate(bank: Bank, answers: Any) -> tuple[Scores, Outcome, dict[str, str]]
     return scores, outcome, missing_required(bank, scores.answers, list(scores.shown))
 
 
+def complete(bank: Bank, scores: Scores) -> bool:
+    """Say whether every shown, required question was answered."""
+    return not missing_required(bank, scores.answers, list(scores.shown))
+
+
 def score_submission(bank: Bank, answers: Any) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """Check and score answers; return (result, errors), errors keyed by question id.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ class QuizState:
     rendered: tuple[str, ...] = ()
     consent: bool = False
     origin: str | None = None
+    confirmed: bool = False  # the person confirmed answers that looked careless
 
 
 class Tokens:
@@ -48,11 +50,15 @@ class Tokens:
         """Return a time-stamped token naming the quiz and bank version; it replaces a session CSRF token."""
         return str(self._form.dumps({"q": bank.id, "v": bank.version}))
 
-    def check_form_token(self, token: str, bank: Bank) -> None:
-        """Raise StateError unless the token is ours, fresh, and for this quiz and bank version."""
-        payload = self._load(self._form, token)
+    def check_form_token(self, token: str, bank: Bank) -> float:
+        """Return the token's age in seconds; raise StateError unless it is ours, fresh, and for this bank."""
+        try:
+            payload, issued = self._form.loads(token, max_age=self.max_age, return_timestamp=True)
+        except BadData as exc:
+            raise StateError("This page has expired or its hidden data was changed.") from exc
         if payload != {"q": bank.id, "v": bank.version}:
             raise StateError("This form was made for another quiz or an older version of it.")
+        return max(0.0, time.time() - issued.timestamp())
 
     def dump_state(self, bank: Bank, state: QuizState) -> str:
         """Sign and compress the state for a hidden field."""
@@ -64,6 +70,7 @@ class Tokens:
             "r": list(state.rendered),
             "c": state.consent,
             "o": state.origin,
+            "k": state.confirmed,
         }
         return str(self._state.dumps(payload))
 
@@ -74,7 +81,9 @@ class Tokens:
             if (payload["q"], payload["v"]) != (bank.id, bank.version):
                 raise StateError("These answers were made for another quiz or an older version of it.")
             answers = {str(k): tuple(v) if isinstance(v, list) else v for k, v in payload["a"].items()}
-            return QuizState(payload["at"], answers, tuple(payload["r"]), bool(payload["c"]), payload["o"])
+            return QuizState(
+                payload["at"], answers, tuple(payload["r"]), bool(payload["c"]), payload["o"], bool(payload["k"])
+            )
         except (KeyError, TypeError, AttributeError) as exc:
             raise StateError("The saved answers could not be read.") from exc
 

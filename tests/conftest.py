@@ -19,6 +19,14 @@ def bank() -> Bank:
     return load_catalog([ROOT / "questions"])["coaching-fit"]
 
 
+@pytest.fixture(autouse=True)
+def machine_speed_is_not_careless(monkeypatch):
+    """Let tests submit at machine speed: no careless check, bot floor or rate limit (their own tests opt in)."""
+    monkeypatch.setenv("QUIZ_CARELESS_CHECK", "false")
+    monkeypatch.setenv("QUIZ_MIN_HUMAN_SECONDS", "0")
+    monkeypatch.setenv("QUIZ_SUBMIT_LIMIT", "100000 per minute")  # tests/test_abuse.py checks the real limit
+
+
 @pytest.fixture()
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))

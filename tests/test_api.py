@@ -20,7 +20,8 @@ def client(tmp_path_factory):
     """Share one app across this module: scoring stores nothing, and building an app per test is slow."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
-        app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"})
+        # module-scoped, so conftest's per-test environment does not reach it: lift the rate limit here
+        app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SUBMIT_LIMIT": "100000 per minute"})
         yield app.test_client(use_cookies=False)
 
 

@@ -18,6 +18,15 @@ def test_every_entry_is_verified_and_reachable():
             assert all(c.href.startswith(("tel:", "sms:", "https://")) for c in line.contacts)
 
 
+def test_no_entry_was_last_verified_more_than_twelve_months_ago():
+    """Fail when a number may have gone stale: re-check it and update `verified:` in quiz/data/crisis.yaml."""
+    today = dt.date.today()
+    year_ago = today.replace(year=today.year - 1) if (today.month, today.day) != (2, 29) else today - dt.timedelta(365)
+    stale = {code: e.verified for code, e in crisis.directory().countries.items() if e.verified < year_ago}
+    assert not stale, f"crisis resources not verified since {year_ago}: {stale}"
+    assert all(e.verified <= today for e in crisis.directory().countries.values()), "verified dates in the future"
+
+
 def test_required_numbers_are_listed():
     text = {code: repr(entry) for code, entry in crisis.directory().countries.items()}
     assert (

@@ -357,14 +357,15 @@ def test_hooks_are_called_and_a_broken_one_does_not_break_the_result(app, taker)
     seen: list[Any] = []
     app.extensions["quiz.on_event"] = lambda quiz_id, step, event: seen.append((step, event))
 
-    def finished(bank, scores, outcome, *, consent, origin, locale):
-        seen.append((outcome.id, consent, origin, locale))
+    def finished(bank, scores, outcome, *, consent, origin, locale, careless):
+        seen.append((outcome.id, consent, origin, locale, careless))
         raise RuntimeError("database down")
 
     app.extensions["quiz.on_finished"] = finished
     response = taker.finish(THRIVING)
     assert response.status_code == 200 and outcome_of(taker.html) == "coaching"
-    assert seen[0] == ("intro", "started") and ("coaching", True, None, "en") in seen
+    # A test finishes far faster than the bank's plausible minimum, so the response is flagged careless.
+    assert seen[0] == ("intro", "started") and ("coaching", True, None, "en", True) in seen
     assert ("life_now", "step") in seen and seen[-1] == ("result", "finished")
 
 
@@ -373,7 +374,7 @@ def test_allowed_framing_site_and_locale_reach_the_hook(app, taker):
     app.extensions["quiz.embed_origins"] = ("https://coach.example",)
     app.extensions["quiz.on_finished"] = lambda *a, **k: calls.append(k)
     taker.finish(THRIVING, consent=False, query="?embed=1&host=https://coach.example&locale=en-GB")
-    assert calls == [{"consent": False, "origin": "https://coach.example", "locale": "en-GB"}]
+    assert calls == [{"consent": False, "origin": "https://coach.example", "locale": "en-GB", "careless": True}]
 
 
 def test_unlisted_framing_site_is_not_kept_as_origin(app, taker):

@@ -1,13 +1,14 @@
-"""The JSON API: list quizzes, describe one, score answers."""
+"""The JSON API: list quizzes, describe one, score answers, and keep them with consent."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from quiz import report
+from quiz.limits import TOO_MANY, limiter, submit_limit
 from quiz.web import bank_or_404, banks
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -52,6 +53,7 @@ def read_answers() -> tuple[Any, tuple[dict[str, Any], int] | None]:
 
 
 @bp.post("/quizzes/<quiz_id>/score")
+@limiter.limit(submit_limit, error_message=TOO_MANY)
 def score(quiz_id: str) -> Any:
     """Score answers without storing anything."""
     bank = bank_or_404(quiz_id)
@@ -62,3 +64,24 @@ def score(quiz_id: str) -> Any:
     if errors:
         return {"errors": errors, **(result or {})}, 422
     return result
+
+
+@bp.post("/quizzes/<quiz_id>/responses")
+@limiter.limit(submit_limit, error_message=TOO_MANY)
+def respond(quiz_id: str) -> Any:
+    """Score answers like /score, and keep a complete set anonymously when the body says "consent": true."""
+    bank = bank_or_404(quiz_id)
+    answers, failure = read_answers()
+    if failure:
+        return failure
+    scores, outcome, errors = report.evaluate(bank, answers)
+    result = report.result_json(scores, outcome)
+    if errors:
+        return {"errors": errors, **(result if "safety" in scores.flags else {})}, 422
+    hook = current_app.extensions.get("quiz.on_finished")
+    stored = None
+    consent = (request.get_json(silent=True) or {}).get("consent") is True
+    if consent and hook is not None and report.complete(bank, scores):
+        # A storage failure is logged by the hook and reported here; the person still gets their result.
+        stored = hook(bank, scores, outcome, True, request.headers.get("Origin"), bank.locale)
+    return {**result, "stored": stored is not None, **({"id": stored} if stored else {})}

@@ -8,9 +8,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from quiz import flow, forms
+from quiz import careless, flow, forms
 from quiz.checks import response_of
 from quiz.guidance import assess
+from quiz.limits import TOO_MANY, limiter, submit_limit
 from quiz.model import AnswerValue, Bank
 from quiz.state import QuizState, StateError
 from quiz.views import embed, result
@@ -18,6 +19,8 @@ from quiz.views.common import call_hook, countries, event, resources, tokens
 from quiz.web import bank_or_404
 
 bp = Blueprint("taker", __name__, url_prefix="/q")
+CHECK_STEP = "_check"  # not a valid section id, so it cannot clash with one
+HONEYPOT = "website"  # a field people never see; automated form fillers do
 bp.add_url_rule("/<quiz_id>/r/<token>", view_func=result.show, methods=["GET"])
 bp.add_url_rule("/<quiz_id>/r/<token>/book", view_func=result.book, methods=["GET"])
 bp.add_url_rule("/<quiz_id>/help", view_func=result.help_page, methods=["GET"])
@@ -58,15 +61,18 @@ def next_get(quiz_id: str) -> Response:
 
 
 @bp.post("/<quiz_id>/next")
+@limiter.limit(submit_limit, error_message=TOO_MANY)
 def step(quiz_id: str) -> Any:
     """Take one step's answers and show the next step, the same step with errors, or the result."""
     bank = bank_or_404(quiz_id)
     token = request.form.get("token", "")
     try:
-        tokens().check_form_token(token, bank)
+        age = tokens().check_form_token(token, bank)
         state = tokens().load_state(request.form.get("state", ""), bank)
     except StateError as exc:
         abort(400, description=str(exc))
+    if state.at == CHECK_STEP:
+        return _checked(bank, state, token, age)
     if state.at is None:
         state.consent = request.form.get("consent") == "yes"
         event(bank.id, "intro", "started")
@@ -77,10 +83,10 @@ def step(quiz_id: str) -> Any:
         index = flow.section_index(bank, state.at)
     except KeyError:
         abort(400, description="This page belongs to a step that no longer exists.")
-    return _advance(bank, state, token, index)
+    return _advance(bank, state, token, index, age)
 
 
-def _advance(bank: Bank, state: QuizState, token: str, index: int) -> Any:
+def _advance(bank: Bank, state: QuizState, token: str, index: int, age: float) -> Any:
     section = bank.sections[index]
     form = forms.section_form(bank, section, state.rendered)(request.form)
     new, errors = forms.read(bank, form)
@@ -102,16 +108,58 @@ def _advance(bank: Bank, state: QuizState, token: str, index: int) -> Any:
     gap = flow.first_gap(bank, answers)
     if gap is not None:
         return _step(bank, state, token, gap[0], answers, errors=gap[1], lead=lead)
-    return _finish(bank, state, answers)
+    return _finish(bank, state, token, answers, age)
 
 
-def _finish(bank: Bank, state: QuizState, answers: dict[str, AnswerValue]) -> Response:
+def _checked(bank: Bank, state: QuizState, token: str, age: float) -> Any:
+    """Act on the careless-answer check: show the result, or go back to the answers in question."""
+    if request.form.get("action") == "confirm":
+        state.confirmed = True
+        return _finish(bank, state, token, state.answers, age)
+    spots = careless.straightlined_sections(bank, state.answers)
+    first = flow.next_section(bank, state.answers, None)
+    index = flow.section_index(bank, spots[0]) if spots else first
+    assert index is not None, "a bank has at least one section"
+    return _step(bank, state, token, index, state.answers)
+
+
+def _finish(bank: Bank, state: QuizState, token: str, answers: dict[str, AnswerValue], age: float) -> Any:
     scores, outcome = assess(bank, answers)
-    locale = embed.embed_args(request.args).get("locale") or bank.locale
-    call_hook("quiz.on_finished", bank, scores, outcome, consent=state.consent, origin=state.origin, locale=locale)
-    event(bank.id, "result", "finished")
+    suspect = careless.looks_careless(bank, answers, age)
+    asks = current_app.config["CARELESS_CHECK"] and not state.confirmed
+    if suspect and asks and "safety" not in scores.flags:  # crisis resources are never delayed
+        return _check_page(bank, state, token, answers, age)
+    if request.form.get(HONEYPOT) or age < float(current_app.config["MIN_HUMAN_SECONDS"]):
+        current_app.logger.info("a submission to %s looked automated and was not kept", bank.id)
+    else:
+        locale = embed.embed_args(request.args).get("locale") or bank.locale
+        call_hook(
+            "quiz.on_finished",
+            bank,
+            scores,
+            outcome,
+            consent=state.consent,
+            origin=state.origin,
+            locale=locale,
+            careless=suspect,
+        )
+        event(bank.id, "result", "finished")
     link = url_for(".show", quiz_id=bank.id, token=tokens().result_token(bank, dict(scores.answers)))
-    return redirect(link, 303)  # type: ignore[return-value]
+    return redirect(link, 303)
+
+
+def _check_page(bank: Bank, state: QuizState, token: str, answers: dict[str, AnswerValue], age: float) -> str:
+    """Gently ask the person to confirm answers that look careless before guidance is shown."""
+    state.at, state.answers = CHECK_STEP, answers
+    return render_template(
+        "quiz/check.html",
+        bank=bank,
+        token=token,
+        state=tokens().dump_state(bank, state),
+        fast=careless.too_fast(bank, age),
+        same=[s.title for s in bank.sections if s.id in careless.straightlined_sections(bank, answers)],
+        **_crisis(answers, False),
+    )
 
 
 def _intro(bank: Bank, state: QuizState, token: str, lead: bool = False) -> str:
@@ -143,7 +191,7 @@ def _step(
     for field in form:
         field.errors = [errors[field.name]] if field.name in errors else []
     k, n = flow.position(bank, answers, index)
-    after = QuizState(section.id, answers, tuple(shown), state.consent, state.origin)
+    after = QuizState(section.id, answers, tuple(shown), state.consent, state.origin, state.confirmed)
     questions = {q.id: (q, response_of(bank, q)) for q in section.questions if q.id in shown}
     stems = list(dict.fromkeys(r.stem for _, r in questions.values() if r.stem))
     return render_template(

@@ -1,0 +1,141 @@
+"""Attach the database: engine, migrations, the Store, and the hooks the quiz pages call."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from flask import Flask
+
+from quiz.model import Bank, Outcome, Scores
+from quiz.store import Store, record_from
+from quiz.store.writes import EVENTS
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_LOCK = 7_311_954  # any fixed number: app servers starting together take turns migrating
+
+
+def make_engine(url: str) -> sa.Engine:
+    """Create the engine; SQLite gets WAL, synchronous=NORMAL and a busy timeout on every connection."""
+    engine = sa.create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000", "foreign_keys=ON"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Bring the schema to the newest migration shipped in the package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def allowed_origin(origin: str | None, allow: str) -> str | None:
+    """Return the origin as scheme://host[:port] if it is on the space-separated allow-list, else None."""
+    if not origin:
+        return None
+    parts = urlsplit(origin.strip().lower())
+    found = f"{parts.scheme}://{parts.netloc}"
+    return found if parts.scheme in ("http", "https") and found in allow.lower().split() else None
+
+
+def today() -> date:
+    """Return today's date in UTC, the only time a stored response keeps."""
+    return datetime.now(UTC).date()
+
+
+class Hooks:
+    """What the quiz pages call when someone finishes or moves on; failures are logged, never raised."""
+
+    def __init__(self, store: Store, config: dict[str, Any]):
+        self.store, self.config = store, config
+        self._last_purge = 0.0
+
+    def on_finished(
+        self,
+        bank: Bank,
+        scores: Scores,
+        outcome: Outcome,
+        consent: bool,
+        origin: str | None,
+        locale: str,
+        careless: bool | None = None,
+    ) -> str | None:
+        """Store a finished response when the person consented; return its random id, or None if not stored."""
+        if not consent:
+            return None
+        origin = allowed_origin(origin, self.config.get("EMBED_ORIGINS", ""))
+        record = record_from(bank, scores, outcome, today(), origin, _locale(locale), careless)
+        try:
+            self.store.save([record])
+            self.retain()
+        except sa.exc.SQLAlchemyError:
+            log.exception("could not store a response for %s; the person still gets their result", bank.id)
+            return None
+        return record.id
+
+    def on_event(self, quiz_id: str, step_id: str, event: str) -> None:
+        """Count one funnel event (started, step, finished, cta) for today, with no identifiers."""
+        if event not in EVENTS:
+            raise ValueError(f"unknown funnel event {event!r}")
+        try:
+            self.store.add_events({(quiz_id, today(), step_id[:64], event): 1})
+        except sa.exc.SQLAlchemyError:
+            log.exception("could not count a funnel event for %s", quiz_id)
+
+    def retain(self, force: bool = False) -> int:
+        """Delete responses older than RETENTION_DAYS, at most once a day per process unless forced."""
+        days = int(self.config.get("RETENTION_DAYS") or 0)
+        if days <= 0 or (not force and time.monotonic() - self._last_purge < 24 * 3600):
+            return 0
+        self._last_purge = time.monotonic()
+        return self.store.purge(today() - timedelta(days=days))
+
+
+def _locale(value: str | None) -> str | None:
+    """Keep a locale only if it looks like a language tag, so no free text is ever stored here."""
+    if not value or len(value) > 16 or not all(p.isalnum() for p in value.replace("_", "-").split("-")):
+        return None
+    return value
+
+
+def init_app(app: Flask) -> None:
+    """Connect, migrate, purge past the retention period, and publish the store and hooks."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    migrate(engine)
+    store = Store(engine)
+    hooks = Hooks(store, app.config)
+    hooks.retain(force=True)
+    # Forked workers must not share pooled connections: leave the pool empty before any fork.
+    engine.dispose()
+    checks: dict[str, Callable[..., Any]] = {
+        "quiz.db_check": store.ping,
+        "quiz.on_finished": hooks.on_finished,
+        "quiz.on_event": hooks.on_event,
+    }
+    app.extensions.update(checks)
+    app.extensions["quiz.store"] = store
+    app.extensions["quiz.hooks"] = hooks

@@ -1,0 +1,73 @@
+"""The only place with SQL: save anonymous responses, count the funnel, aggregate, export, purge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from quiz.store import export, stats, writes
+from quiz.store.records import Record, Rollup, record_from
+from quiz.store.stats import Filters, Raw
+
+__all__ = ["Filters", "Raw", "Record", "Rollup", "Store", "record_from"]
+
+
+class Store:
+    """Anonymous responses and funnel counts in one database."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def ping(self) -> bool:
+        """Say whether the database answers."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
+
+    def save(self, records: Iterable[Record]) -> None:
+        """Store responses and their rollups in one transaction."""
+        with self.engine.begin() as conn:
+            writes.save(conn, records)
+
+    def save_bulk(self, records: Iterable[Record], rollup: Rollup | None = None) -> None:
+        """Store many responses in one transaction; a rollup given is flushed instead of theirs."""
+        with self.engine.begin() as conn:
+            own = writes.insert_records(conn, records)
+            writes.flush_rollup(conn, rollup or own)
+
+    def add_events(self, counts: Mapping[tuple[str, date, str, str], int]) -> None:
+        """Add to the funnel counters, keyed by (quiz id, day, step, event)."""
+        with self.engine.begin() as conn:
+            writes.add_events(conn, counts)
+
+    def purge(self, before: date) -> int:
+        """Delete responses from days before `before` and return how many went; funnel counts stay."""
+        with self.engine.begin() as conn:
+            return writes.purge(conn, before)
+
+    def aggregate(self, f: Filters) -> Raw:
+        """Return the dashboard's sums for the filters, in one consistent read."""
+        with self.engine.connect() as conn, conn.begin():
+            return stats.aggregate(conn, f)
+
+    def choices(self) -> dict[str, list[Any]]:
+        """List quiz ids, bank versions and sites with stored responses."""
+        with self.engine.connect() as conn:
+            return stats.choices(conn)
+
+    def count(self, f: Filters) -> int:
+        """Count the stored responses the filters select."""
+        with self.engine.connect() as conn:
+            return stats.count(conn, f)
+
+    def export(self, f: Filters) -> Iterator[dict[str, Any]]:
+        """Yield the selected responses one at a time, holding one connection while the caller reads."""
+        with self.engine.connect() as conn:
+            yield from export.rows(conn, f)

@@ -1,0 +1,168 @@
+"""What one stored response holds, and how it adds to the daily rollups; pure Python, no SQL."""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+
+from quiz.checks import bank_questions, value_range
+from quiz.model import Bank, Outcome, Scores
+from quiz.store.stats import period_start
+from quiz.store.tables import BIN_COLUMNS, BINS
+
+GRAINS = ("d", "w", "m")
+PLANE = ("healing_need", "growth_capacity")  # the heat map's axes: y, then x
+AREA_PREFIX = "area."  # scale ids are [a-z0-9_], so "area.work" cannot clash with one
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One response as stored: the day but not the time, an allow-listed origin, and no identifiers."""
+
+    quiz_id: str
+    bank_version: int
+    day: date
+    locale: str | None
+    origin: str | None
+    outcome: str
+    flags: tuple[str, ...]
+    answers: Mapping[str, object]
+    scores: Mapping[str, tuple[float | None, float | None, int, int]]  # raw, score, answered, total
+    alpha: Mapping[str, tuple[tuple[str, float], ...]]  # scale -> (item, scored value), complete cases only
+    crisis: bool = False
+    consent: bool = True
+    careless: bool | None = None  # answers the person confirmed after the careless-answer check
+    id: str = field(default_factory=lambda: secrets.token_urlsafe(16)[:22])
+
+    @property
+    def items(self) -> dict[str, int]:
+        """Return the single-valued answers, the ones an item mean makes sense for."""
+        return {k: v for k, v in self.answers.items() if isinstance(v, int)}
+
+
+AlphaScales = tuple[tuple[str, tuple[tuple[str, bool, int, int], ...]], ...]
+_alpha_cache: dict[int, tuple[Bank, AlphaScales]] = {}
+
+
+def _alpha_scales(bank: Bank) -> AlphaScales:
+    """List each multi-item sum scale with its items' reverse flags and ranges, worked out once per bank."""
+    cached = _alpha_cache.get(id(bank))
+    if cached is None or cached[0] is not bank:
+        cached = _alpha_cache[id(bank)] = (bank, _find_alpha_scales(bank))
+    return cached[1]
+
+
+def _find_alpha_scales(bank: Bank) -> AlphaScales:
+    questions = {q.id: q for q in bank_questions(bank)}
+    found = []
+    for sid, scale in bank.scales.items():
+        if scale.method == "sum" and len(scale.items) > 1:
+            items = tuple((i, questions[i].reverse, *value_range(bank, questions[i])) for i in scale.items)
+            found.append((sid, items))
+    return tuple(found)
+
+
+def record_from(
+    bank: Bank,
+    scores: Scores,
+    outcome: Outcome,
+    day: date,
+    origin: str | None,
+    locale: str | None,
+    careless: bool | None = None,
+) -> Record:
+    """Build the stored form of one scored response."""
+    table = {sid: (s.raw, s.score, s.answered, s.total) for sid, s in scores.scales.items()}
+    table.update({iid: (None, v, int(v is not None), 1) for iid, v in scores.indices.items()})
+    table.update({AREA_PREFIX + aid: (None, v, 1, 1) for aid, v in outcome.area_strain.items()})
+    alpha = {}
+    for sid, items in _alpha_scales(bank):
+        values = [v for i, *_ in items if isinstance(v := scores.answers.get(i), int)]
+        if len(values) == len(items):
+            alpha[sid] = tuple(
+                (item, float(lo + hi - v if rev else v)) for v, (item, rev, lo, hi) in zip(values, items, strict=True)
+            )
+    answers = {k: list(v) if isinstance(v, tuple) else v for k, v in scores.answers.items()}
+    return Record(
+        quiz_id=bank.id,
+        bank_version=bank.version,
+        day=day,
+        locale=locale,
+        origin=origin,
+        outcome=outcome.id,
+        flags=tuple(scores.flags),
+        answers=answers,
+        scores=table,
+        alpha=alpha,
+        crisis="safety" in scores.flags,
+        careless=careless,
+    )
+
+
+def score_bin(score: float) -> int:
+    """Return the 10-point bin of a 0-100 score; 100 joins the top bin."""
+    return min(max(int(score // (100 / BINS)), 0), BINS - 1)
+
+
+def _zeros(width: int) -> list[float]:
+    return [0.0] * width
+
+
+class Rollup:
+    """Sums that several responses add to the daily rollup tables; adding is linear, so batches merge."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, defaultdict[tuple[object, ...], list[float]]] = {
+            name: defaultdict(partial(_zeros, width)) for name, width in WIDTHS.items()
+        }
+
+    def add(self, record: Record) -> None:
+        """Add one response's contribution to its day's, its week's and its month's rows."""
+        rest = (record.quiz_id, record.bank_version, record.origin or "")
+        groups = [(grain, period_start(grain, record.day), *rest) for grain in GRAINS]
+        for name, key, values in contributions(record):
+            table = self.tables[name]
+            for group in groups:
+                row = table[(*group, *key)]
+                for i, v in values:
+                    row[i] += v
+
+    def rows(self, name: str, key_names: Iterable[str], value_names: Iterable[str]) -> list[dict[str, object]]:
+        """Return one table's rows as dicts, in key order so concurrent upserts lock rows in the same order."""
+        keys, values = list(key_names), list(value_names)
+        return [
+            {**dict(zip(keys, k, strict=True)), **dict(zip(values, v, strict=True))}
+            for k, v in sorted(self.tables[name].items(), key=lambda kv: str(kv[0]))
+        ]
+
+
+WIDTHS = {"daily_outcomes": 2, "daily_scales": 3 + BINS, "daily_items": 3, "daily_plane": BINS, "daily_alpha": 3}
+VALUE_NAMES = {
+    "daily_outcomes": ("n", "crisis"),
+    "daily_scales": ("n", "total", "total_sq", *BIN_COLUMNS),
+    "daily_items": ("n", "total", "total_sq"),
+    "daily_plane": BIN_COLUMNS,
+    "daily_alpha": ("n", "total", "total_sq"),
+}
+
+
+def contributions(record: Record) -> Iterable[tuple[str, tuple[object, ...], tuple[tuple[int, float], ...]]]:
+    """Yield (table, extra key, (column index, value) pairs) for everything one response adds to the rollups."""
+    yield "daily_outcomes", (record.outcome,), ((0, 1), (1, int(record.crisis)))
+    for sid, (_, score, _, _) in record.scores.items():
+        if score is not None:
+            yield "daily_scales", (sid,), ((0, 1), (1, score), (2, score * score), (3 + score_bin(score), 1))
+    for item, value in record.items.items():
+        yield "daily_items", (item,), ((0, 1), (1, value), (2, value * value))
+    h, g = (record.scores.get(axis, (None, None))[1] for axis in PLANE)
+    if h is not None and g is not None:
+        yield "daily_plane", (score_bin(h),), ((score_bin(g), 1),)
+    for sid, parts in record.alpha.items():
+        total = sum(v for _, v in parts)
+        yield "daily_alpha", (sid, ""), ((0, 1), (1, total), (2, total * total))  # part "" holds the scale total
+        for item, v in parts:
+            yield "daily_alpha", (sid, item), ((0, 1), (1, v), (2, v * v))

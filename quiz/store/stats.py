@@ -1,0 +1,185 @@
+"""Aggregate queries over the daily rollups; every figure on the dashboard comes from one of these sums."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from quiz.store import tables as t
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the coach narrowed the view to; None means all. An origin of "" means no allow-listed site."""
+
+    quiz_id: str | None = None
+    start: date | None = None
+    end: date | None = None
+    version: int | None = None
+    origin: str | None = None
+
+
+Sums = tuple[int, float, float]  # n, sum, sum of squares
+
+
+@dataclass(slots=True)
+class Raw:
+    """Unsuppressed sums straight from SQL; `quiz.dashboard` decides what may be shown."""
+
+    by_day: list[tuple[date, int]] = field(default_factory=list)  # by month when `monthly`
+    monthly: bool = False
+    crisis: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    funnel_by_day: list[tuple[date, str, int]] = field(default_factory=list)
+    funnel_steps: list[tuple[str, str, int]] = field(default_factory=list)
+    scales: dict[str, tuple[Sums, list[int]]] = field(default_factory=dict)
+    items: dict[str, Sums] = field(default_factory=dict)
+    plane: dict[int, list[int]] = field(default_factory=dict)
+    alpha: dict[str, dict[str, Sums]] = field(default_factory=dict)
+
+
+DAILY_SERIES_DAYS = 92  # a shorter range is charted by day; a longer one by month, from the monthly rows
+
+
+def where(table: sa.Table, f: Filters, grain: str | None = None) -> list[Any]:
+    """Return the WHERE clauses for the filters this table can honour (funnel counts have no version or site)."""
+    c = table.c
+    found = []
+    if f.quiz_id is not None:
+        found.append(c.quiz_id == f.quiz_id)
+    if "grain" not in c:
+        found += _days(c, f)
+    elif grain is None:
+        found.append(_periods(c, f))
+    else:
+        found += [c.grain == grain, *_days(c, f)]
+    if f.version is not None and "bank_version" in c:
+        found.append(c.bank_version == f.version)
+    if f.origin is not None and "origin" in c:
+        found.append(c.origin == (f.origin or None) if table is t.responses else c.origin == f.origin)
+    return found
+
+
+def _days(c: Any, f: Filters) -> list[Any]:
+    return [*([c.day >= f.start] if f.start else []), *([c.day <= f.end] if f.end else [])]
+
+
+def next_month(day: date) -> date:
+    """Return the first day of the month after the given day's."""
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def period_start(grain: str, day: date) -> date:
+    """Return the first day of the month ('m'), the week's Monday ('w') or the day itself ('d')."""
+    return day.replace(day=1) if grain == "m" else day - timedelta(days=day.weekday()) if grain == "w" else day
+
+
+Span = tuple[str, date | None, date | None]  # grain, first day, day after the last (None: open)
+
+
+def spans(start: date | None, end: date | None) -> list[Span]:
+    """Cover the range with whole months, then whole weeks, then single days, so few rows are read."""
+    after = None if end is None else end + timedelta(days=1)
+    lo = None if start is None else period_start("m", start) if start.day == 1 else next_month(start)
+    hi = None if after is None else period_start("m", after)
+    if lo is not None and hi is not None and lo >= hi:
+        return _weeks(start, after)  # type: ignore[arg-type]
+    found: list[Span] = [("m", lo, hi)]
+    if start is not None and lo is not None and start < lo:
+        found += _weeks(start, lo)
+    if after is not None and hi is not None and hi < after:
+        found += _weeks(hi, after)
+    return found
+
+
+def _weeks(lo: date, hi: date) -> list[Span]:
+    first = lo + timedelta(days=(7 - lo.weekday()) % 7)
+    last = period_start("w", hi)
+    if first >= last:
+        return [("d", lo, hi)]
+    return [("w", first, last), *([("d", lo, first)] if lo < first else []), *([("d", last, hi)] if last < hi else [])]
+
+
+def _periods(c: Any, f: Filters) -> Any:
+    """Select the monthly, weekly and daily rows that together cover the range exactly once."""
+    parts = [
+        sa.and_(c.grain == grain, *([c.day >= lo] if lo else []), *([c.day < hi] if hi else []))
+        for grain, lo, hi in spans(f.start, f.end)
+    ]
+    return parts[0] if len(parts) == 1 else sa.or_(*parts)
+
+
+def series_grain(f: Filters) -> str:
+    """Return 'd' when the range is short enough to chart by day, else 'm'."""
+    short = f.start is not None and f.end is not None and (f.end - f.start).days <= DAILY_SERIES_DAYS
+    return "d" if short else "m"
+
+
+def _sum(col: Any) -> Any:
+    return sa.func.coalesce(sa.func.sum(col), 0)
+
+
+def aggregate(conn: Connection, f: Filters) -> Raw:
+    """Run every dashboard aggregate for the filters."""
+    grain = series_grain(f)
+    raw = Raw(monthly=grain == "m")
+    o = t.daily_outcomes
+    series = sa.select(o.c.day, _sum(o.c.n)).where(*where(o, f, grain if grain == "d" else None))
+    by_day: dict[date, int] = {}
+    for d, n in conn.execute(series.group_by(o.c.day)):
+        key = d.replace(day=1) if raw.monthly else d  # edge days of a monthly series join their month
+        by_day[key] = by_day.get(key, 0) + int(n)
+    raw.by_day = sorted(by_day.items())
+    rows = conn.execute(sa.select(o.c.outcome, _sum(o.c.n), _sum(o.c.crisis)).where(*where(o, f)).group_by(o.c.outcome))
+    for outcome, n, crisis in rows:
+        raw.outcomes[outcome] = int(n)
+        raw.crisis += int(crisis)
+    fu = t.funnel
+    q = sa.select(fu.c.day, fu.c.event, _sum(fu.c.count)).where(*where(fu, f), fu.c.event.in_(("started", "finished")))
+    raw.funnel_by_day = [(d, e, int(n)) for d, e, n in conn.execute(q.group_by(fu.c.day, fu.c.event))]
+    q = sa.select(fu.c.step, fu.c.event, _sum(fu.c.count)).where(*where(fu, f)).group_by(fu.c.step, fu.c.event)
+    raw.funnel_steps = [(s, e, int(n)) for s, e, n in conn.execute(q)]
+    _scales(conn, f, raw)
+    _alpha(conn, f, raw)
+    return raw
+
+
+def _scales(conn: Connection, f: Filters, raw: Raw) -> None:
+    s = t.daily_scales
+    bins = [_sum(s.c[b]) for b in t.BIN_COLUMNS]
+    q = sa.select(s.c.scale, _sum(s.c.n), _sum(s.c.total), _sum(s.c.total_sq), *bins).where(*where(s, f))
+    for scale, n, total, sq, *counts in conn.execute(q.group_by(s.c.scale)):
+        raw.scales[scale] = ((int(n), float(total), float(sq)), [int(c) for c in counts])
+    i = t.daily_items
+    q = sa.select(i.c.item, _sum(i.c.n), _sum(i.c.total), _sum(i.c.total_sq)).where(*where(i, f))
+    raw.items = {item: (int(n), float(s1), float(s2)) for item, n, s1, s2 in conn.execute(q.group_by(i.c.item))}
+    p = t.daily_plane
+    q = sa.select(p.c.h_bin, *[_sum(p.c[b]) for b in t.BIN_COLUMNS]).where(*where(p, f)).group_by(p.c.h_bin)
+    raw.plane = {int(h): [int(c) for c in counts] for h, *counts in conn.execute(q)}
+
+
+def _alpha(conn: Connection, f: Filters, raw: Raw) -> None:
+    a = t.daily_alpha
+    q = sa.select(a.c.scale, a.c.part, _sum(a.c.n), _sum(a.c.total), _sum(a.c.total_sq)).where(*where(a, f))
+    for scale, part, n, s1, s2 in conn.execute(q.group_by(a.c.scale, a.c.part)):
+        raw.alpha.setdefault(scale, {})[part] = (int(n), float(s1), float(s2))
+
+
+def choices(conn: Connection) -> dict[str, list[Any]]:
+    """List the quiz ids, bank versions and sites that have stored responses, for the filter menus."""
+    o = t.daily_outcomes
+    return {
+        "quizzes": list(conn.scalars(sa.select(o.c.quiz_id).distinct().order_by(o.c.quiz_id))),
+        "versions": list(conn.scalars(sa.select(o.c.bank_version).distinct().order_by(o.c.bank_version))),
+        "origins": list(conn.scalars(sa.select(o.c.origin).distinct().order_by(o.c.origin))),
+    }
+
+
+def count(conn: Connection, f: Filters) -> int:
+    """Count the stored responses the filters select."""
+    r = t.responses
+    return int(conn.scalar(sa.select(sa.func.count()).select_from(r).where(*where(r, f))) or 0)

@@ -1,0 +1,114 @@
+"""The database schema: anonymous responses, their typed scores and items, daily rollups and funnel counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+BINS = 10  # 0-100 scores fall into ten 10-point bins for distributions and the heat map
+metadata = sa.MetaData()
+
+# Rows are clustered by their random id (WITHOUT ROWID on SQLite), so no hidden sequence number
+# records the order, and so the time, in which people answered.
+_clustered: dict[str, Any] = {"sqlite_with_rowid": False}
+
+
+def _key(name: str, length: int = 64, **kw: object) -> sa.Column:
+    return sa.Column(name, sa.String(length), nullable=False, **kw)  # type: ignore[arg-type]
+
+
+responses = sa.Table(
+    "responses",
+    metadata,
+    _key("id", 24, primary_key=True),
+    _key("quiz_id"),
+    sa.Column("bank_version", sa.Integer, nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("locale", sa.String(16)),
+    sa.Column("origin", sa.String(255)),
+    _key("outcome"),
+    sa.Column("crisis", sa.Boolean, nullable=False),
+    sa.Column("consent", sa.Boolean, nullable=False),
+    sa.Column("careless", sa.Boolean),
+    sa.Column("flags", sa.JSON, nullable=False),
+    sa.Column("answers", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+    sa.Index("ix_responses_quiz_day", "quiz_id", "day"),
+    sa.Index("ix_responses_day", "day"),
+    **_clustered,
+)
+
+
+def _response_id() -> sa.Column:
+    return sa.Column("response_id", sa.String(24), sa.ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+
+
+response_scores = sa.Table(
+    "response_scores",
+    metadata,
+    _response_id(),
+    _key("scale", primary_key=True),
+    sa.Column("raw", sa.Float),
+    sa.Column("score", sa.Float),
+    sa.Column("answered", sa.Integer, nullable=False),
+    sa.Column("total", sa.Integer, nullable=False),
+    sa.Index("ix_response_scores_scale_score", "scale", "score"),
+    **_clustered,
+)
+
+response_items = sa.Table(
+    "response_items",
+    metadata,
+    _response_id(),
+    _key("item", primary_key=True),
+    sa.Column("value", sa.Integer, nullable=False),
+    **_clustered,
+)
+
+funnel = sa.Table(
+    "funnel",
+    metadata,
+    _key("quiz_id", primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    _key("step", primary_key=True),
+    _key("event", 16, primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+)
+
+
+def _rollup(name: str, extra_keys: list[sa.Column], values: list[sa.Column]) -> sa.Table:
+    """Declare a rollup keyed by grain, day, quiz, bank version, origin ('' for none) and extra keys.
+
+    Every response adds to a daily row (grain 'd'), its week's row ('w', day = the Monday) and its month's
+    row ('m', day = the 1st), so a query over whole weeks and months reads a few rows instead of one a day.
+    """
+    keys = [
+        _key("grain", 1, primary_key=True),
+        sa.Column("day", sa.Date, primary_key=True),
+        _key("quiz_id", primary_key=True),
+        sa.Column("bank_version", sa.Integer, primary_key=True),
+        _key("origin", 255, primary_key=True),
+    ]
+    return sa.Table(name, metadata, *keys, *extra_keys, *values, **_clustered)
+
+
+def _counts(*names: str) -> list[sa.Column]:
+    return [sa.Column(n, sa.BigInteger, nullable=False, server_default="0") for n in names]
+
+
+def _sums() -> list[sa.Column]:
+    return [
+        *_counts("n"),
+        sa.Column("total", sa.Float, nullable=False),
+        sa.Column("total_sq", sa.Float, nullable=False),
+    ]
+
+
+BIN_COLUMNS = tuple(f"b{i}" for i in range(BINS))
+daily_outcomes = _rollup("daily_outcomes", [_key("outcome", primary_key=True)], _counts("n", "crisis"))
+daily_scales = _rollup("daily_scales", [_key("scale", primary_key=True)], [*_sums(), *_counts(*BIN_COLUMNS)])
+daily_items = _rollup("daily_items", [_key("item", primary_key=True)], _sums())
+daily_plane = _rollup("daily_plane", [sa.Column("h_bin", sa.Integer, primary_key=True)], _counts(*BIN_COLUMNS))
+daily_alpha = _rollup("daily_alpha", [_key("scale", primary_key=True), _key("part", primary_key=True)], _sums())
+ROLLUPS = (daily_outcomes, daily_scales, daily_items, daily_plane, daily_alpha)

@@ -1,0 +1,160 @@
+"""Write responses, rollups and funnel counts; each write is one transaction, so nothing is half-stored."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from quiz.store import tables as t
+from quiz.store.records import VALUE_NAMES, Record, Rollup
+from quiz.store.stats import next_month, period_start
+
+EVENTS = ("started", "step", "finished", "cta")
+
+
+def upsert_add(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], values: Iterable[str]) -> None:
+    """Insert rows, or add their values to the rows already there with the same key."""
+    if rows:
+        conn.execute(_upsert_add(conn.dialect.name, table, tuple(values)), rows)
+
+
+@functools.cache
+def _upsert_add(dialect: str, table: sa.Table, values: tuple[str, ...]) -> Any:
+    """Build an insert-or-add statement once per table: building it costs more than running it."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table)
+    keys = [c.name for c in table.primary_key.columns]
+    return stmt.on_conflict_do_update(index_elements=keys, set_={v: table.c[v] + stmt.excluded[v] for v in values})
+
+
+def flush_rollup(conn: Connection, rollup: Rollup) -> None:
+    """Add a batch's sums to the rollup tables."""
+    for table in t.ROLLUPS:
+        values = VALUE_NAMES[table.name]
+        keys = [c.name for c in table.primary_key.columns]
+        upsert_add(conn, table, rollup.rows(table.name, keys, values), values)
+
+
+HEAD_COLUMNS = (
+    "id",
+    "quiz_id",
+    "bank_version",
+    "day",
+    "locale",
+    "origin",
+    "outcome",
+    "crisis",
+    "consent",
+    "careless",
+    "flags",
+    "answers",
+)
+SCORE_COLUMNS = ("response_id", "scale", "raw", "score", "answered", "total")
+ITEM_COLUMNS = ("response_id", "item", "value")
+
+
+def row_values(r: Record) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Return a response's row, its score rows and its item rows, in the driver's terms."""
+    head = (
+        r.id,
+        r.quiz_id,
+        r.bank_version,
+        r.day.isoformat(),
+        r.locale,
+        r.origin,
+        r.outcome,
+        r.crisis,
+        r.consent,
+        r.careless,
+        json.dumps(list(r.flags)),
+        json.dumps(dict(r.answers), separators=(",", ":")),
+    )
+    scores = [(r.id, s, raw, sc, a, n) for s, (raw, sc, a, n) in r.scores.items()]
+    items = [(r.id, k, v) for k, v in r.items.items()]
+    return head, scores, items
+
+
+def insert_records(conn: Connection, records: Iterable[Record]) -> Rollup:
+    """Insert responses with their scores and items; return their rollup, not yet flushed."""
+    rollup = Rollup()
+    heads: list[tuple[Any, ...]] = []
+    scores: list[tuple[Any, ...]] = []
+    items: list[tuple[Any, ...]] = []
+    for r in records:
+        head, score_rows, item_rows = row_values(r)
+        heads.append(head)
+        scores += score_rows
+        items += item_rows
+        rollup.add(r)
+    insert_many(conn, t.responses, HEAD_COLUMNS, heads)
+    insert_many(conn, t.response_scores, SCORE_COLUMNS, scores)
+    insert_many(conn, t.response_items, ITEM_COLUMNS, items)
+    return rollup
+
+
+def insert_many(conn: Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows straight through the driver's executemany, so bulk loads of millions stay fast.
+
+    Values must already be in the driver's terms: JSON as text, dates as ISO strings.
+    """
+    if not rows:
+        return
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(columns))
+    if compiled.positional:
+        where = [columns.index(n) for n in compiled.positiontup or []]
+        params: list[Any] = rows if where == list(range(len(columns))) else [tuple(r[i] for i in where) for r in rows]
+    else:
+        params = [dict(zip(columns, r, strict=True)) for r in rows]
+    conn.exec_driver_sql(str(compiled), params)
+
+
+def save(conn: Connection, records: Iterable[Record]) -> None:
+    """Store responses and add them to the rollups, all in the caller's transaction."""
+    flush_rollup(conn, insert_records(conn, records))
+
+
+def add_events(conn: Connection, counts: Mapping[tuple[str, date, str, str], int]) -> None:
+    """Add to the funnel counters, keyed by (quiz id, day, step, event)."""
+    rows = [
+        {"quiz_id": q, "day": d, "step": s, "event": e, "count": n}
+        for (q, d, s, e), n in sorted(counts.items(), key=lambda kv: str(kv[0]))
+    ]
+    upsert_add(conn, t.funnel, rows, ["count"])
+
+
+def purge(conn: Connection, before: date) -> int:
+    """Delete responses (and their rollups) from days before `before`; keep the funnel counts."""
+    old = sa.select(t.responses.c.id).where(t.responses.c.day < before)
+    for child in (t.response_scores, t.response_items):
+        conn.execute(child.delete().where(child.c.response_id.in_(old)))
+    for table in t.ROLLUPS:
+        conn.execute(table.delete().where(table.c.day < before))
+        for grain in ("w", "m"):
+            if period_start(grain, before) != before:
+                _rebuild(conn, table, grain, before)
+    return conn.execute(t.responses.delete().where(t.responses.c.day < before)).rowcount or 0
+
+
+def _rebuild(conn: Connection, table: sa.Table, grain: str, start: date) -> None:
+    """Recompute the week or month holding `start` from the daily rows kept, so it never counts purged days."""
+    c = table.c
+    first = period_start(grain, start)
+    after = next_month(first) if grain == "m" else first + timedelta(days=7)
+    conn.execute(table.delete().where(c.grain == grain, c.day == first))
+    keys = [k.name for k in table.primary_key.columns if k.name not in ("grain", "day")]
+    values = [col.name for col in table.columns if not col.primary_key]
+    rows = (
+        sa.select(
+            sa.literal(grain), sa.literal(first, sa.Date), *[c[k] for k in keys], *[sa.func.sum(c[v]) for v in values]
+        )
+        .where(c.grain == "d", c.day >= start, c.day < after)
+        .group_by(*[c[k] for k in keys])
+    )
+    conn.execute(table.insert().from_select(["grain", "day", *keys, *values], rows))

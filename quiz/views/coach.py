@@ -1,0 +1,163 @@
+"""The coach's pages: login, logout, the dashboard and the CSV export."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
+
+from quiz import coach_auth, coach_charts, dashboard, exporting, filters
+from quiz.limits import limiter, login_limit
+from quiz.security import csp
+from quiz.store import Store
+from quiz.web import banks
+
+bp = Blueprint("coach", __name__, url_prefix="/coach")
+CHARTS = ("over_time", "funnel", "outcomes", "scale_means", "distributions", "item_means", "plane")
+
+
+class LoginForm(FlaskForm):
+    """The coach's login form, with its CSRF token."""
+
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+
+
+class LogoutForm(FlaskForm):
+    """A button-only form, so logging out needs a POST with a CSRF token."""
+
+
+def store() -> Store:
+    """Return the app's store."""
+    found: Store = current_app.extensions["quiz.store"]
+    return found
+
+
+def _signed_in() -> bool:
+    mark = session.get("coach")
+    return bool(mark) and mark == coach_auth.fingerprint(current_app.instance_path)
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Send visitors who are not signed in to the login page."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not _signed_in():
+            return redirect(url_for("coach.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.after_request
+def private(response: Response) -> Response:
+    """Keep the coach's pages out of caches and out of frames."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = csp("'none'", bool(current_app.config.get("FORCE_HTTPS")))
+    return response
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"], deduct_when=_failed)
+def login() -> Any:
+    """Show the login form and sign the coach in."""
+    form = LoginForm()
+    unset = coach_auth.stored_hash(current_app.instance_path) is None
+    if form.validate_on_submit():
+        if coach_auth.check(current_app.instance_path, form.password.data or ""):
+            session.clear()
+            session["coach"] = coach_auth.fingerprint(current_app.instance_path)
+            session.permanent = True
+            target = request.args.get("next", "")
+            local = target.startswith("/coach/") and not target.startswith("//")
+            return redirect(target if local else url_for("coach.index"), 303)
+        form.password.errors = ["That password is not right"]
+        return render_template("coach/login.html", form=form, unset=unset), 401
+    return render_template("coach/login.html", form=form, unset=unset), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    """Sign the coach out."""
+    if not LogoutForm().validate_on_submit():
+        abort(400, description="The form expired; reload the page and try again.")
+    session.clear()
+    return redirect(url_for("coach.login"), 303)
+
+
+def _filters() -> tuple[filters.Filters, dict[str, str], dict[str, list[Any]]]:
+    choices = store().choices()
+    known = set(banks()) | set(choices["quizzes"])
+    found, errors = filters.parse(request.args, known)
+    return found, errors, choices
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    """Show the dashboard for the chosen filters."""
+    found, errors, choices = _filters()
+    k = int(current_app.config["MIN_GROUP_SIZE"])
+    board = dashboard.build(store().aggregate(found), filters.banks_in_view(banks(), found), k)
+    charts = {name: getattr(coach_charts, name)(board) for name in CHARTS}
+    return render_template(
+        "coach/dashboard.html",
+        board=board,
+        charts=charts,
+        filters=found,
+        errors=errors,
+        choices=choices,
+        direct=filters.DIRECT,
+        args=request.args,
+        logout=LogoutForm(),
+        quizzes=banks(),
+    )
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv() -> Response:
+    """Stream the chosen responses as CSV, or refuse when there are fewer than the minimum group size."""
+    found, errors, _ = _filters()
+    if errors:
+        abort(400, description="; ".join(f"{k}: {v}" for k, v in errors.items()))
+    k = int(current_app.config["MIN_GROUP_SIZE"])
+    if store().count(found) < k:
+        abort(403, description=f"Fewer than {k} responses match these filters, so none are exported.")
+    chunks = exporting.csv_chunks(store().export(found), filters.banks_in_view(banks(), found))
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="responses-{date.today().isoformat()}.csv"'
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the coach's pages and make the session cookie HttpOnly, SameSite=Lax and Secure behind TLS."""
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=8)
+    app.session_interface = coach_auth.SessionInterface()
+    app.register_blueprint(bp)
