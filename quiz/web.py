@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, abort, current_app
+from typing import Any
+
+from flask import Flask, abort, current_app, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from quiz.catalog import load_catalog
 from quiz.model import Bank
@@ -13,6 +16,15 @@ from quiz.model import Bank
 def init_app(app: Flask) -> None:
     """Load and validate every bank once; an invalid bank stops the app from starting."""
     app.extensions["quiz.banks"] = load_catalog([Path(app.config["BANKS_DIR"])])
+    app.register_error_handler(HTTPException, http_error)
+
+
+def http_error(exc: HTTPException) -> tuple[Any, int]:
+    """Answer errors outside the blueprints' own handlers: JSON under /api/, a calm page elsewhere."""
+    code = exc.code or 500
+    if request.path.startswith("/api/"):
+        return {"errors": {"request": exc.description or exc.name}}, code
+    return render_template("quiz/error.html", bank=None, code=code, message=exc.description), code
 
 
 def banks() -> dict[str, Bank]:

@@ -291,3 +291,18 @@ def test_complete_safety_answers_are_a_plain_200(client):
 def test_without_the_safety_answer_missing_answers_give_no_outcome(client):
     body = post(client, {"answers": {"phq9_9": 0}}).get_json()
     assert "outcome" not in body
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [("GET", "/api/v1/nope", 404), ("GET", SCORE, 405), ("PUT", "/api/v1/quizzes", 405)],
+)
+def test_errors_outside_api_routes_are_json_too(client, method, url, status):
+    response = client.open(url, method=method)
+    assert response.status_code == status and response.is_json
+    assert set(response.get_json()) == {"errors"}
+
+
+def test_unknown_page_is_a_calm_html_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
