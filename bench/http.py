@@ -17,12 +17,14 @@ import http.client
 import json
 import os
 import random
+import re
 import socket
 import sqlite3
 import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = 40
@@ -94,8 +96,8 @@ def hammer(port: int, method: str, path: str, body_for, seconds: float, concurre
     def worker() -> None:
         mine, bad = [], 0
         while time.monotonic() < stop_at:
-            body = body_for() if body_for else None
-            headers = {"Content-Type": "application/json"} if body else {}
+            body, kind = body_for() if body_for else (None, "")
+            headers = {"Content-Type": kind} if body else {}
             started = time.perf_counter()
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -124,12 +126,26 @@ def hammer(port: int, method: str, path: str, body_for, seconds: float, concurre
 
 
 def start(kind: str, port: int, instance: str) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, QUIZ_INSTANCE_PATH=instance, QUIZ_RATELIMIT_ENABLED="false")
+    env = dict(os.environ, QUIZ_INSTANCE_PATH=instance, QUIZ_SUBMIT_LIMIT="1000000 per minute")
+    Path(instance).mkdir(parents=True, exist_ok=True)
     if kind == "bare":
         command = [sys.executable, __file__, "--serve-bare", str(port), "--db", str(Path(instance) / "bare.sqlite3")]
     else:
         command = [sys.executable, "-c", "from quiz.cli import main; main()", "serve", "--port", str(port)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+
+
+JSON = "application/json"
+
+
+def first_step_form(port: int) -> tuple[bytes, str]:
+    """Return the intro page's form, posted as is: the app answers it with the first step, a 10-question page."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/q/coaching-fit")
+    html = conn.getresponse().read().decode()
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    fields.update(action="next", consent="yes")
+    return urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
 
 
 def quiz_answers() -> bytes:
@@ -163,12 +179,13 @@ def main() -> None:
         run(bare_app(args.db), "127.0.0.1", args.serve_bare)
         return
 
-    body = quiz_answers()
-    bare_body = json.dumps({"answers": {f"q{i}": random.randrange(4) for i in range(QUESTIONS)}}).encode()
+    body = (quiz_answers(), JSON)
+    bare_body = (json.dumps({"answers": {f"q{i}": random.randrange(4) for i in range(QUESTIONS)}}).encode(), JSON)
+    step: list[tuple[bytes, str]] = []  # filled once the quiz server is up: it needs that server's tokens
     cases = {
         "bare": [("page", "GET", "/form", None), ("submit", "POST", "/submit", lambda: bare_body)],
         "quiz": [
-            ("page", "GET", "/q/coaching-fit/step/1", None),
+            ("page", "POST", "/q/coaching-fit/next", lambda: step[0]),
             ("submit", "POST", "/api/v1/quizzes/coaching-fit/responses", lambda: body),
         ],
     }
@@ -178,7 +195,9 @@ def main() -> None:
             port = free_port()
             server = start(kind, port, str(Path(tmp) / kind))
             try:
-                wait_ready(port, runs[0][2])
+                wait_ready(port, "/healthz" if kind == "quiz" else "/form")
+                if kind == "quiz":
+                    step.append(first_step_form(port))
                 for name, method, path, body_for in runs:
                     hammer(port, method, path, body_for, 1, args.concurrency)  # warm-up
                     results[(kind, name)] = hammer(port, method, path, body_for, args.seconds, args.concurrency)

@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Optional
 
 from quiz.checks import response_of
 from quiz.model import AnswerValue, Bank, Question, Section
+from quiz.plan import plan_for
 
 SHORT = 70
 
@@ -44,10 +45,14 @@ def _field(bank: Bank, question: Question) -> RadioField | SelectMultipleField:
 
 
 def section_form(bank: Bank, section: Section, shown: Iterable[str]) -> type[Form]:
-    """Build a form class with one field per shown question of a section, in order."""
-    visible = set(shown)
-    fields = {q.id: _field(bank, q) for q in section.questions if q.id in visible}
-    return type(f"{section.id.title().replace('_', '')}Form", (Form,), fields)
+    """Return the form class with one field per shown question of a section, in order (built once per bank)."""
+    visible = frozenset(shown)
+    forms = plan_for(bank).memo.setdefault("forms", {})  # building a class per request cost more than rendering
+    key = (section.id, visible)
+    if key not in forms:
+        fields = {q.id: _field(bank, q) for q in section.questions if q.id in visible}
+        forms[key] = type(f"{section.id.title().replace('_', '')}Form", (Form,), fields)
+    return forms[key]
 
 
 def prefilled(form_class: type[Form], answers: Mapping[str, AnswerValue]) -> Form:

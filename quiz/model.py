@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, Tag, model_validator
@@ -169,6 +170,11 @@ class ResponseScale(Frozen):
 
     def choices(self) -> tuple[Option, ...]:
         """Return the options, generating them for a numeric range."""
+        return self.all_options
+
+    @cached_property
+    def all_options(self) -> tuple[Option, ...]:
+        """Return the options, generated once for a numeric range (pages ask for them on every request)."""
         if self.options is not None:
             return self.options
         assert self.min is not None and self.max is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from quiz.checks import response_of, scale_range
 from quiz.conditions import Predicate, compile_condition
@@ -83,6 +84,7 @@ class Plan:
         self.flags = tuple((name, compile_condition(c)) for name, c in bank.flags.items())
         self.outcomes = tuple((rule.id, compile_condition(rule.when)) for rule in bank.outcomes)
         self._compiled: dict[int, Predicate] = {}
+        self.memo: dict[str, Any] = {}  # things later layers derive once per bank, such as form classes
         # every (question, value) a one-answer question takes, so a valid answer is checked with one look-up
         self.single = frozenset((q, v) for q, i in self.items.items() if i.question.kind != "multi" for v in i.allowed)
         feeds = {qid: tuple(sid for sid, sc in bank.scales.items() if _feeds(sc, qid)) for qid in self.items}

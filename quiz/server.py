@@ -31,6 +31,8 @@ def run(app: Flask, host: str, port: int) -> None:
                 "timeout": 30,
                 "graceful_timeout": 10,
             }
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn 23+: one shared socket path per user
+                settings["control_socket_disable"] = True
             for key, value in settings.items():
                 self.cfg.set(key, value)
 
