@@ -58,6 +58,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+    app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])  # QUIZ_SECRET_KEY=123 would arrive as a number
+    if app.config["CONSENT_MODE"] not in ("opt-out", "opt-in", "off"):
+        raise ValueError(f"QUIZ_CONSENT_MODE must be opt-out, opt-in or off, not {app.config['CONSENT_MODE']!r}")
 
     from quiz import db, limits, security, web
     from quiz.views import api, assets, coach, embed, health, taker

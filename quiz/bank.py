@@ -157,6 +157,8 @@ def parse_bank(text: str, file: str = "<bank>", extra_checks: Iterable[Check] = 
         raise InvalidBank([BankError(file, line, "(yaml)", str(exc.problem or exc))]) from None
     except yaml.YAMLError as exc:
         raise InvalidBank([BankError(file, 1, "(yaml)", str(exc))]) from None
+    except RecursionError:
+        raise InvalidBank([BankError(file, 1, "(yaml)", "the bank is nested too deeply")]) from None
     if not isinstance(data, dict):
         raise InvalidBank([BankError(file, 1, "(top)", "a bank must be a mapping of keys")])
 

@@ -66,8 +66,8 @@ def score(quiz_id: str, answers_file: click.utils.LazyFile, banks_dir: Path | No
         raise click.BadParameter(f"unknown quiz '{quiz_id}'; known: {', '.join(banks)}", param_hint="QUIZ_ID")
     try:
         payload = json.load(answers_file)
-    except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"not JSON: {exc}", param_hint="ANSWERS_FILE") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise click.BadParameter(f"not JSON (or nested too deeply): {exc}", param_hint="ANSWERS_FILE") from None
     answers = payload.get("answers", payload) if isinstance(payload, dict) else payload
     result, errors = score_submission(banks[quiz_id], answers)
     if errors:

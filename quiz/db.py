@@ -26,7 +26,8 @@ _MIGRATION_LOCK = 7_311_954  # any fixed number: app servers starting together t
 
 def make_engine(url: str) -> sa.Engine:
     """Create the engine; SQLite gets WAL, synchronous=NORMAL and a busy timeout on every connection."""
-    engine = sa.create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    # hide_parameters: a failed statement's error must never write a person's answers into the log
+    engine = sa.create_engine(url, pool_pre_ping=not url.startswith("sqlite"), hide_parameters=True)
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         if database and database != ":memory:":
@@ -91,10 +92,13 @@ class Hooks:
         record = record_from(bank, scores, outcome, today(), origin, _locale(locale), careless)
         try:
             self.store.save([record])
-            self.retain()
         except sa.exc.SQLAlchemyError:
             log.exception("could not store a response for %s; the person still gets their result", bank.id)
             return None
+        try:
+            self.retain()
+        except sa.exc.SQLAlchemyError:  # the response is already safe; a failed purge is retried tomorrow
+            log.exception("could not delete responses past the retention period")
         return record.id
 
     def on_event(self, quiz_id: str, step_id: str, event: str) -> None:

@@ -18,10 +18,6 @@ BOM = "\ufeff"  # lets spreadsheet programs recognise UTF-8 on opening the file
 CHUNK = 500
 
 
-class TooFewResponses(Exception):
-    """The filters select fewer responses than the minimum group size, so nothing is exported."""
-
-
 def columns(banks: Iterable[Bank]) -> tuple[list[str], list[str]]:
     """Return the item columns and score columns for the banks in view, in bank order."""
     items: list[str] = []

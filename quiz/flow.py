@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from quiz.model import AnswerValue, Bank, Section
+from quiz.model import SAFETY_ITEM, AnswerValue, Bank, Section
 from quiz.scoring import missing_required, visible_answers
-
-SAFETY_ITEM = "phq9_9"  # fixed by the design's contract; its answer, not a score, drives the crisis panel
 
 
 def section_index(bank: Bank, section_id: str) -> int:

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator, Mapping
 from quiz.checks import Problem
 from quiz.conditions import Context, Predicate, value_getter
 from quiz.model import (
+    CRISIS_OUTCOME,
+    SAFETY_ITEM,
     AllOf,
     AnyOf,
     Bank,
@@ -37,6 +39,9 @@ def _context(scores: Scores) -> Context:
 
 def choose(bank: Bank, scores: Scores) -> str:
     """Return the id of the first outcome whose rule holds (the bank's last rule always does)."""
+    safety = scores.answers.get(SAFETY_ITEM)
+    if isinstance(safety, int) and safety >= 1 and CRISIS_OUTCOME in bank.guidance:
+        return CRISIS_OUTCOME  # whatever the bank's rules say, a self-harm answer reaches the crisis path
     ctx = _context(scores)
     return next(oid for oid, holds in plan_for(bank).outcomes if holds(ctx))
 
@@ -123,11 +128,6 @@ def area_strain(bank: Bank, scores: Scores) -> dict[str, float]:
 def join_words(words: list[str]) -> str:
     """Join labels as 'a', 'a and b' or 'a, b and c'."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def profile_sentences(bank: Bank, scores: Scores, strain: Mapping[str, float]) -> Iterator[str]:
-    """Yield sentences describing where life is going well and where it is harder."""
-    return _profile(bank, _context(scores), strain)
 
 
 def _profile(bank: Bank, ctx: Context, strain: Mapping[str, float]) -> Iterator[str]:

@@ -9,6 +9,9 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, Tag, model_validator
 
+SAFETY_ITEM = "phq9_9"  # PHQ-9 item 9, fixed by the design: any answer above 0 leads to crisis support
+CRISIS_OUTCOME = "crisis_support"
+
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 QuizId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from quiz.checks import Problem, bank_questions, value_range
 from quiz.model import (
+    CRISIS_OUTCOME,
+    SAFETY_ITEM,
     AllOf,
     AnyOf,
     Bank,
@@ -26,7 +28,28 @@ def check_references(bank: Bank) -> list[Problem]:
     problems += _check_indices(bank)
     problems += _check_outcomes(bank)
     problems += _check_profile(bank)
+    problems += _check_safety(bank)
     return problems
+
+
+def _check_safety(bank: Bank) -> Iterator[Problem]:
+    """Hold a bank that asks the self-harm question to the crisis path: asked of all, first outcome, no sales."""
+    where = [(si, qi) for si, s in enumerate(bank.sections) for qi, q in enumerate(s.questions) if q.id == SAFETY_ITEM]
+    if not where:
+        return
+    si, qi = where[0]
+    question = bank.sections[si].questions[qi]
+    if question.show_if is not None or bank.sections[si].show_if is not None or not question.required:
+        yield ("sections", si, "questions", qi), f"'{SAFETY_ITEM}' must be asked of everyone: required, no show_if"
+    rule = bank.flags.get("safety")
+    if not (isinstance(rule, ItemIs) and rule.item == SAFETY_ITEM and rule.operator == ("gte", 1)):
+        yield ("flags", "safety"), f"the 'safety' flag must be {{item: {SAFETY_ITEM}, gte: 1}}"
+    first = bank.outcomes[0]
+    if first.id != CRISIS_OUTCOME or first.when != FlagIs(flag="safety"):
+        yield ("outcomes", 0), f"the first outcome must be {{id: {CRISIS_OUTCOME}, when: {{flag: safety}}}}"
+    guidance = bank.guidance.get(CRISIS_OUTCOME)
+    if guidance is not None and guidance.call_to_action != "crisis":
+        yield ("guidance", CRISIS_OUTCOME, "call_to_action"), "crisis guidance must use call_to_action: crisis"
 
 
 def _check_logic(bank: Bank) -> Iterator[Problem]:

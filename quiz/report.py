@@ -7,8 +7,8 @@ from typing import Any
 
 from quiz.checks import response_of
 from quiz.guidance import assess
-from quiz.model import Bank, Outcome, Question, Scores
-from quiz.scoring import check_answers, missing_required
+from quiz.model import SAFETY_ITEM, Bank, Outcome, Question, Scores
+from quiz.scoring import check_answers, missing_required, plan_for
 
 
 def bank_json(bank: Bank) -> dict[str, Any]:
@@ -90,15 +90,26 @@ def result_json(scores: Scores, outcome: Outcome) -> dict[str, Any]:
 
 
 def evaluate(bank: Bank, answers: Any) -> tuple[Scores, Outcome, dict[str, str]]:
-    """Check and score answers; return the scores, the outcome and one error per bad or missing answer.
-
-    Missing answers are not errors beside a safety answer: the crisis result needs nothing else.
-    """
+    """Check and score answers; return the scores, the outcome and one error per bad or missing answer."""
     clean, errors = check_answers(bank, answers)
+    if SAFETY_ITEM in errors and (value := _loose_safety(bank, answers)):
+        clean[SAFETY_ITEM] = value  # "1", 1.0 or true is still a self-harm answer; it must reach crisis support
     scores, outcome = assess(bank, clean)
+    # Missing answers are not errors beside a safety answer: the crisis result needs nothing else.
     if errors or "safety" in scores.flags:
         return scores, outcome, errors
     return scores, outcome, missing_required(bank, scores.answers, list(scores.shown))
+
+
+def _loose_safety(bank: Bank, answers: Any) -> int:
+    """Read a mistyped safety answer ("2", 2.0, true) as its number if it is plainly a valid one; else 0."""
+    item = plan_for(bank).items.get(SAFETY_ITEM)
+    raw = answers.get(SAFETY_ITEM) if isinstance(answers, Mapping) else None
+    try:
+        number = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0
+    return int(number) if item is not None and number.is_integer() and int(number) in item.allowed else 0
 
 
 def complete(bank: Bank, scores: Scores) -> bool:

@@ -9,7 +9,7 @@ from quiz.conditions import Context
 from quiz.model import AnswerValue, Bank, ScaleScore, Scores
 from quiz.plan import GapScale, Item, Layout, Plan, SumScale, Term, plan_for
 
-__all__ = ["check_answers", "visible_answers", "missing_required", "is_shown", "score", "score_scale", "plan_for"]
+__all__ = ["check_answers", "visible_answers", "missing_required", "score", "score_scale", "plan_for"]
 
 ANSWER_REQUIRED = "Select an answer"
 
@@ -115,13 +115,6 @@ def missing_required(bank: Bank, answers: Mapping[str, AnswerValue], shown: list
     """Return an error for each shown, required question left unanswered."""
     items = plan_for(bank).items
     return {q: ANSWER_REQUIRED for q in shown if q not in answers and items[q].question.required}
-
-
-def is_shown(bank: Bank, section_index: int, answers: Mapping[str, AnswerValue]) -> bool:
-    """Say whether a section is shown, given the answers so far."""
-    plan = plan_for(bank)
-    rule = plan.section_show_if[section_index]
-    return rule is None or rule(Context(answers, _LazyScales(plan, answers)))
 
 
 class _LazyScales(dict[str, ScaleScore]):

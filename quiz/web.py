@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, current_app, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from quiz.catalog import load_catalog
@@ -16,6 +16,16 @@ def init_app(app: Flask) -> None:
     """Load and validate every bank once; an invalid bank stops the app from starting."""
     app.extensions["quiz.banks"] = load_catalog([Path(app.config["BANKS_DIR"])])
     app.register_error_handler(HTTPException, http_error)
+    app.before_request(refuse_bad_host)
+
+
+def refuse_bad_host() -> Response | None:
+    """Answer a malformed Host header (a port out of range, spaces) with a plain 400 before anything reads it."""
+    try:
+        request.host_url  # noqa: B018 - parsing it is the check
+    except ValueError:
+        return Response("Bad Host header.", 400, mimetype="text/plain")
+    return None
 
 
 def http_error(exc: HTTPException) -> tuple[Any, int]:

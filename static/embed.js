@@ -4,7 +4,8 @@
  * Optional: data-target (element id or CSS selector to fill instead), data-title, data-min-height (px),
  * data-accent (#rgb or #rrggbb), data-font, data-radius (0-24), data-mode (light|dark), data-locale.
  * The frame sizes itself to its content. The element holding it dispatches bubbling DOM events:
- *   quiz:started, quiz:step {step, number, steps}, quiz:completed {outcome} (the outcome id, never answers).
+ *   quiz:started, quiz:step {number}, quiz:completed {outcome} (the outcome id, never answers; null for a
+ *   result that leads with crisis resources, so the host page never learns of a self-harm answer).
  * No cookies, no other requests, no dependencies.
  */
 (function () {
@@ -76,8 +77,8 @@
         emit("quiz:started", { quiz: quiz });
       } else if (msg.type === "quiz:step") {
         reveal();
-        emit("quiz:step", { quiz: quiz, step: String(msg.step), number: +msg.number, steps: +msg.steps });
-      } else if (msg.type === "quiz:completed" && typeof msg.outcome === "string") {
+        emit("quiz:step", { quiz: quiz, number: +msg.number });
+      } else if (msg.type === "quiz:completed" && (typeof msg.outcome === "string" || msg.outcome === null)) {
         reveal();
         if (msg.outcome !== outcome) emit("quiz:completed", { quiz: quiz, outcome: msg.outcome });
         outcome = msg.outcome;

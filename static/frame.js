@@ -1,7 +1,9 @@
 /*
  * Runs inside the quiz pages. When framed by embed.js on an allowed site (the server renders that site's
  * origin into data-host, or leaves it empty), it reports the page's height and the person's progress to that
- * origin only: quiz:height {height}, quiz:started, quiz:step {step, number, steps}, quiz:completed {outcome}.
+ * origin only: quiz:height {height}, quiz:started, quiz:step {number}, quiz:completed {outcome}. Step ids and
+ * totals are not sent (a follow-up step would tell the host page about a positive mood screen), and a crisis
+ * result's outcome is withheld (the page marks it data-share-outcome="no").
  */
 (function () {
   "use strict";
@@ -27,10 +29,10 @@
   var main = document.querySelector("main");
   var data = main ? main.dataset : {};
   if (data.outcome) {
-    post({ type: "quiz:completed", outcome: data.outcome });
+    post({ type: "quiz:completed", outcome: data.shareOutcome === "no" ? null : data.outcome });
   } else if (data.step) {
     var number = +data.stepNumber || 0;
     if (number === 1) post({ type: "quiz:started" });
-    post({ type: "quiz:step", step: data.step, number: number, steps: +data.steps || 0 });
+    post({ type: "quiz:step", number: number });
   }
 })();

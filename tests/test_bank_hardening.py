@@ -54,3 +54,43 @@ def test_example_answers_must_be_whole_numbers_not_booleans():
     assert "examples:" in GOOD
     broken = GOOD.replace("examples:", "examples:\n  - {name: bool, answers: {low_1: true}, expect: fine}", 1)
     assert any("examples[0].answers.low_1" in e for e in errors_of(broken))
+
+
+DEFAULT = (Path(__file__).resolve().parent.parent / "questions" / "coaching-fit.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "  safety:\n    item: phq9_9\n    gte: 1",
+            "  safety:\n    item: phq9_9\n    gte: 2",
+            "the 'safety' flag must be",
+        ),
+        (
+            "  - {id: crisis_support, when: {flag: safety}}\n",
+            "  - {id: crisis_support, when: {flag: severe}}\n",
+            "the first outcome must be",
+        ),
+        (
+            "{id: phq9_9, response: freq_2w, scale: phq9, text:",
+            "{id: phq9_9, response: freq_2w, scale: phq9, show_if: {scale: depression, gte: 3}, text:",
+            "must be asked of everyone",
+        ),
+        (
+            "    headline: Please reach out for support now\n    call_to_action: crisis",
+            "    headline: Please reach out for support now\n    call_to_action: booking",
+            "crisis guidance must use call_to_action: crisis",
+        ),
+    ],
+)
+def test_a_bank_cannot_weaken_the_crisis_path(old, new, message):
+    assert old in DEFAULT, old
+    assert any(message in e for e in errors_of(DEFAULT.replace(old, new, 1)))
+
+
+def test_a_self_harm_answer_chooses_crisis_support_whatever_the_flags_say(bank):
+    from quiz.guidance import choose
+    from quiz.model import Scores
+
+    assert choose(bank, Scores(answers={"phq9_9": 1}, scales={}, indices={}, flags=())) == "crisis_support"

@@ -282,6 +282,8 @@ def test_crisis_result_leads_with_resources_and_never_offers_booking(app, taker)
     assert 'id="book"' not in html and "/book" not in html
     assert html.index('id="crisis"') < html.index('id="headline"')
     assert "Samaritans" in html and "116 123" in html
+    assert 'id="map-table"' not in html and "Parts-focused coaching" not in html, "no coaching pitch in a crisis"
+    assert 'data-share-outcome="no"' in html, "the embedding page must not learn of a crisis result"
     token = re.search(r"/r/([^/\"?]+)", taker.responses[-2].headers["Location"]).group(1)
     assert taker.client.get(f"{QUIZ}/r/{token}/book").status_code == 404
 
@@ -411,3 +413,13 @@ def test_result_loads_charts_after_the_text_from_this_server(taker):
 def test_step_pages_load_no_plotly(taker):
     taker.start()
     assert "plotly" not in taker.html and "charts.js" not in taker.html
+
+
+def test_permalink_to_share_does_not_name_the_embedding_site(app, taker):
+    app.extensions["quiz.embed_origins"] = ("https://coach.example",)
+    taker.finish(THRIVING, query="?embed=1&host=https://coach.example")
+    shown = re.search(r'id="permalink"[^>]*value="([^"]+)"', taker.html) or re.search(
+        r'id="permalink"[^>]*>([^<]+)<', taker.html
+    )
+    assert shown is not None and "/r/" in shown.group(1)
+    assert "coach.example" not in shown.group(1) and "embed" not in shown.group(1)

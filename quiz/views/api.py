@@ -45,7 +45,10 @@ def describe_quiz(quiz_id: str) -> dict[str, Any]:
 
 def read_answers() -> tuple[Any, tuple[dict[str, Any], int] | None]:
     """Read `{"answers": {...}}` from the body, or return the 400 reply for a malformed body."""
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # JSON nested thousands deep; the parser gives up
+        payload = None
     answers = report.answers_from(payload)
     if answers is None:
         return None, ({"errors": {"body": 'send JSON shaped like {"answers": {"question_id": value}}'}}, 400)
@@ -61,9 +64,9 @@ def score(quiz_id: str) -> Any:
     if failure:
         return failure
     result, errors = report.score_submission(bank, answers)
-    if errors:
-        return {"errors": errors, **(result or {})}, 422
-    return result
+    if result is None:
+        return {"errors": errors}, 422
+    return {**result, **({"errors": errors} if errors else {})}  # a crisis result comes with a 200, always
 
 
 @bp.post("/quizzes/<quiz_id>/responses")
@@ -76,12 +79,13 @@ def respond(quiz_id: str) -> Any:
         return failure
     scores, outcome, errors = report.evaluate(bank, answers)
     result = report.result_json(scores, outcome)
-    if errors:
-        return {"errors": errors, **(result if "safety" in scores.flags else {})}, 422
+    if errors and "safety" not in scores.flags:
+        return {"errors": errors}, 422
     hook = current_app.extensions.get("quiz.on_finished")
     stored = None
     consent = (request.get_json(silent=True) or {}).get("consent") is True
-    if consent and hook is not None and report.complete(bank, scores):
+    if consent and hook is not None and not errors and report.complete(bank, scores):
         # A storage failure is logged by the hook and reported here; the person still gets their result.
         stored = hook(bank, scores, outcome, True, request.headers.get("Origin"), bank.locale)
-    return {**result, "stored": stored is not None, **({"id": stored} if stored else {})}
+    extra = {"errors": errors} if errors else {}
+    return {**result, **extra, "stored": stored is not None, **({"id": stored} if stored else {})}

@@ -1,4 +1,4 @@
-"""The coach's pages: login, logout, the dashboard and the CSV export."""
+"""The coach's pages: login, logout, the dashboard, the CSV export and the embed code."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ from wtforms.validators import DataRequired
 
 from quiz import coach_auth, coach_charts, dashboard, exporting, filters
 from quiz.limits import limiter, login_limit
-from quiz.security import csp
+from quiz.security import csp, embed_origins
 from quiz.store import Store
+from quiz.views.embed import snippet_parts
 from quiz.web import banks
 
 bp = Blueprint("coach", __name__, url_prefix="/coach")
@@ -152,6 +153,23 @@ def export_csv() -> Response:
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="responses-{date.today().isoformat()}.csv"'
     return response
+
+
+@bp.get("/embed")
+@login_required
+def embed_page() -> str:
+    """Show each quiz's embed code with copy buttons and a live preview."""
+    configured = str(current_app.config.get("PUBLIC_URL") or "")
+    public_url = configured or request.host_url
+    quizzes = [(bank, snippet_parts(public_url, quiz_id, bank.title)) for quiz_id, bank in sorted(banks().items())]
+    return render_template(
+        "coach/embed.html",
+        quizzes=quizzes,
+        public_url=public_url.rstrip("/"),
+        configured=bool(configured),
+        origins=embed_origins(),
+        logout=LogoutForm(),
+    )
 
 
 def init_app(app: Flask) -> None:

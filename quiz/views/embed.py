@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, has_request_context, request, url_for
@@ -27,10 +27,12 @@ _loader_cache: dict[tuple[str, int], tuple[bytes, bytes, str]] = {}
 
 def own_origins() -> set[str]:
     """Return this site's origins: the configured public URL's and the one this request came to."""
-    found = {parse_origin(request.host_url)}
-    public = current_app.config.get("PUBLIC_URL")
-    if public:
-        found.add(parse_origin(public))
+    found = set()
+    for url in filter(None, (request.host_url, current_app.config.get("PUBLIC_URL"))):
+        try:
+            found.add(parse_origin(url))
+        except ValueError:  # a malformed Host header is the client's problem, never a 500
+            continue
     return found
 
 
@@ -123,20 +125,38 @@ def embed_js() -> Response:
     return response
 
 
-def snippets(public_url: str, quiz_id: str, title: str) -> str:
-    """Return the coach's embed code: the script tag with a noscript link, and a plain iframe fallback."""
+class Snippet(NamedTuple):
+    """The three pieces of a coach's embed code."""
+
+    script: str
+    noscript: str
+    iframe: str
+
+
+def snippet_parts(public_url: str, quiz_id: str, title: str) -> Snippet:
+    """Return the script tag, the noscript link and the plain iframe for a quiz at public_url."""
     base = public_url.rstrip("/")
     page = f"{base}/q/{quiz_id}"
     frame = f"{page}?{urlencode({'embed': '1'})}"
     name = escape(title)
+    return Snippet(
+        f'<script src="{escape(base)}/embed.js" data-quiz="{escape(quiz_id)}" async></script>',
+        f'<noscript><a href="{escape(page)}">{name}</a></noscript>',
+        f'<iframe src="{escape(frame)}" title="{name}" loading="lazy" width="100%" height="{FALLBACK_HEIGHT}"'
+        ' style="border:0"></iframe>',
+    )
+
+
+def snippets(public_url: str, quiz_id: str, title: str) -> str:
+    """Return the coach's embed code: the script tag with a noscript link, and a plain iframe fallback."""
+    part = snippet_parts(public_url, quiz_id, title)
     return "\n".join(
         [
             "<!-- Paste where the quiz should appear. It sizes itself and matches your colours (see data-accent). -->",
-            f'<script src="{escape(base)}/embed.js" data-quiz="{escape(quiz_id)}" async></script>',
-            f'<noscript><a href="{escape(page)}">{name}</a></noscript>',
+            part.script,
+            part.noscript,
             "",
             "<!-- Or, where scripts are not allowed: a frame with a fixed height. -->",
-            f'<iframe src="{escape(frame)}" title="{name}" loading="lazy" width="100%" height="{FALLBACK_HEIGHT}"'
-            ' style="border:0"></iframe>',
+            part.iframe,
         ]
     )

@@ -44,15 +44,19 @@ def show(quiz_id: str, token: str) -> str:
     level = flow.crisis_level(scores.answers)
     crisis_first = outcome.call_to_action == "crisis" or level > 0
     base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    charts = chart_context(bank, scores)
+    if crisis_first:
+        charts["map"] = None  # its regions name coaching, and nothing here may pitch coaching in a crisis
     return render_template(
         "quiz/result.html",
         bank=bank,
         outcome=outcome,
         token=token,
-        permalink=base + url_for(".show", quiz_id=quiz_id, token=token),
+        # The link to keep or share leaves out the embed parameters, which name the site it was taken on.
+        permalink=base + url_for(".show", quiz_id=quiz_id, token=token).split("?", 1)[0],
         booking=_booking_allowed(scores, outcome),
         **score_tables(bank, scores),
-        **chart_context(bank, scores),
+        **charts,
         crisis=resources() if crisis_first else None,
         crisis_level=level,
         crisis_lead=crisis_first,
