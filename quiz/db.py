@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -33,6 +34,9 @@ def make_engine(url: str) -> sa.Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        # Rows sent straight to the driver carry dates; store them as ISO text, as SQLAlchemy's Date does
+        # (and without the default adapter that Python 3.12 deprecates).
+        sqlite3.register_adapter(date, date.isoformat)
     return engine
 
 
@@ -58,7 +62,10 @@ def allowed_origin(origin: str | None, allow: str) -> str | None:
     """Return the origin as scheme://host[:port] if it is on the space-separated allow-list, else None."""
     if not origin:
         return None
-    parts = urlsplit(origin.strip().lower())
+    try:
+        parts = urlsplit(origin.strip().lower())
+    except ValueError:  # e.g. "http://[" in a client's Origin header: not an origin, so not allowed
+        return None
     found = f"{parts.scheme}://{parts.netloc}"
     return found if parts.scheme in ("http", "https") and found in allow.lower().split() else None
 

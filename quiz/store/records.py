@@ -131,13 +131,9 @@ class Rollup:
                 for i, v in values:
                     row[i] += v
 
-    def rows(self, name: str, key_names: Iterable[str], value_names: Iterable[str]) -> list[dict[str, object]]:
-        """Return one table's rows as dicts, in key order so concurrent upserts lock rows in the same order."""
-        keys, values = list(key_names), list(value_names)
-        return [
-            {**dict(zip(keys, k, strict=True)), **dict(zip(values, v, strict=True))}
-            for k, v in sorted(self.tables[name].items(), key=lambda kv: str(kv[0]))
-        ]
+    def rows(self, name: str) -> list[tuple[object, ...]]:
+        """Return one table's rows as (*key, *values), in key order so concurrent upserts lock rows alike."""
+        return [(*k, *v) for k, v in sorted(self.tables[name].items(), key=lambda kv: str(kv[0]))]
 
 
 WIDTHS = {"daily_outcomes": 2, "daily_scales": 3 + BINS, "daily_items": 3, "daily_plane": BINS, "daily_alpha": 3}

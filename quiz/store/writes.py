@@ -19,27 +19,39 @@ from quiz.store.stats import next_month, period_start
 EVENTS = ("started", "step", "finished", "cta")
 
 
-def upsert_add(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], values: Iterable[str]) -> None:
-    """Insert rows, or add their values to the rows already there with the same key."""
-    if rows:
-        conn.execute(_upsert_add(conn.dialect.name, table, tuple(values)), rows)
+def upsert_add(conn: Connection, table: sa.Table, rows: list[tuple[Any, ...]], values: Iterable[str]) -> None:
+    """Insert rows given as (*primary key, *values), or add their values to the rows already there."""
+    if not rows:
+        return
+    names = (*(c.name for c in table.primary_key.columns), *values)
+    sql, order, positional = _upsert_add(conn.dialect, table, tuple(values))
+    # Straight through the driver: SQLAlchemy's per-row parameter handling cost more than the upserts.
+    if not positional:
+        params: list[Any] = [dict(zip(names, row, strict=True)) for row in rows]
+    elif order == names:
+        params = rows
+    else:
+        where = [names.index(n) for n in order]
+        params = [tuple(row[i] for i in where) for row in rows]
+    conn.exec_driver_sql(sql, params)
 
 
 @functools.cache
-def _upsert_add(dialect: str, table: sa.Table, values: tuple[str, ...]) -> Any:
-    """Build an insert-or-add statement once per table: building it costs more than running it."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _upsert_add(dialect: Any, table: sa.Table, values: tuple[str, ...]) -> tuple[str, tuple[str, ...], bool]:
+    """Compile an insert-or-add statement once per table: its SQL, its parameter order, and the style."""
+    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
     stmt = insert(table)
     keys = [c.name for c in table.primary_key.columns]
-    return stmt.on_conflict_do_update(index_elements=keys, set_={v: table.c[v] + stmt.excluded[v] for v in values})
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={v: table.c[v] + stmt.excluded[v] for v in values})
+    compiled = stmt.compile(dialect=dialect, column_keys=[*keys, *values])
+    return str(compiled), tuple(compiled.positiontup or ()), bool(compiled.positional)
 
 
 def flush_rollup(conn: Connection, rollup: Rollup) -> None:
     """Add a batch's sums to the rollup tables."""
     for table in t.ROLLUPS:
         values = VALUE_NAMES[table.name]
-        keys = [c.name for c in table.primary_key.columns]
-        upsert_add(conn, table, rollup.rows(table.name, keys, values), values)
+        upsert_add(conn, table, rollup.rows(table.name), values)
 
 
 HEAD_COLUMNS = (
@@ -122,11 +134,8 @@ def save(conn: Connection, records: Iterable[Record]) -> None:
 
 def add_events(conn: Connection, counts: Mapping[tuple[str, date, str, str], int]) -> None:
     """Add to the funnel counters, keyed by (quiz id, day, step, event)."""
-    rows = [
-        {"quiz_id": q, "day": d, "step": s, "event": e, "count": n}
-        for (q, d, s, e), n in sorted(counts.items(), key=lambda kv: str(kv[0]))
-    ]
-    upsert_add(conn, t.funnel, rows, ["count"])
+    rows = [(q, d, s, e, n) for (q, d, s, e), n in sorted(counts.items(), key=lambda kv: str(kv[0]))]
+    upsert_add(conn, t.funnel, rows, ["count"])  # the funnel's key is (quiz_id, day, step, event)
 
 
 def purge(conn: Connection, before: date) -> int:
