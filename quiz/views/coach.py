@@ -85,7 +85,7 @@ def _failed(response: Response) -> bool:
 @limiter.limit(login_limit, methods=["POST"], deduct_when=_failed)
 def login() -> Any:
     """Show the login form and sign the coach in."""
-    form = LoginForm()
+    form = LoginForm(formdata=request.form or None)  # form fields only: Flask-WTF would read JSON and crash on [1]
     unset = coach_auth.stored_hash(current_app.instance_path) is None
     if form.validate_on_submit():
         if coach_auth.check(current_app.instance_path, form.password.data or ""):
@@ -93,7 +93,8 @@ def login() -> Any:
             session["coach"] = coach_auth.fingerprint(current_app.instance_path)
             session.permanent = True
             target = request.args.get("next", "")
-            local = target.startswith("/coach/") and not target.startswith("//")
+            # isprintable: a CR or LF in ?next= would make the redirect's Location header raise (a 500)
+            local = target.startswith("/coach/") and not target.startswith("//") and target.isprintable()
             return redirect(target if local else url_for("coach.index"), 303)
         form.password.errors = ["That password is not right"]
         return render_template("coach/login.html", form=form, unset=unset), 401
@@ -103,7 +104,7 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     """Sign the coach out."""
-    if not LogoutForm().validate_on_submit():
+    if not LogoutForm(formdata=request.form or None).validate_on_submit():
         abort(400, description="The form expired; reload the page and try again.")
     session.clear()
     return redirect(url_for("coach.login"), 303)
