@@ -176,3 +176,9 @@ def test_responses_endpoint_stores_only_with_consent(app, bank):
     assert client.post(url, data="nope").status_code == 400
     assert app.extensions["quiz.store"].count(Filters()) == 1
     assert client.get("/healthz").status_code == 200
+
+
+def test_an_expired_login_form_says_so(client):
+    response = client.post("/coach/login", data={"password": "whatever", "csrf_token": "stale"})
+    assert response.status_code == 400
+    assert "This form expired" in response.get_data(as_text=True)

@@ -222,3 +222,10 @@ def test_snippet_url_option_and_unknown_quiz(runner):
         in runner.invoke(main, ["embed-snippet", "--url", "https://other.example"]).output
     )
     assert runner.invoke(main, ["embed-snippet", "--url", "https://x.example", "--quiz", "nope"]).exit_code == 2
+
+
+@pytest.mark.parametrize(("accept", "zipped"), [("gzip", True), ("gzip;q=0", False), ("identity", False)])
+def test_embed_js_honours_a_refused_gzip(make_app, accept, zipped):
+    client = make_app().test_client()
+    response = client.get("/embed.js", headers={"Accept-Encoding": accept})
+    assert (response.headers.get("Content-Encoding") == "gzip") is zipped

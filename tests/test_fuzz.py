@@ -742,6 +742,7 @@ class Coach:
         self.client, self.token = self._fresh()
 
     def _fresh(self) -> tuple[Any, str]:
+        """Open the login page in a new client; return the client and its CSRF token."""
         client = self.app.test_client()
         return client, CSRF.search(client.get("/coach/login").get_data(as_text=True)).group(1)
 
@@ -769,7 +770,7 @@ def coach(app):
 
 CSRF_KINDS = st.sampled_from(["valid", "valid", "missing", "random", "mutated", "other session", "repeated"])
 PASSWORDS = st.one_of(st.sampled_from([PASSWORD, PASSWORD, "", PASSWORD + " "]), JUNK)
-LOGIN_EXTRA = st.lists(st.tuples(st.sampled_from(["password", "next", "remember"]), JUNK), max_size=2)
+LOGIN_EXTRA = st.lists(st.tuples(st.sampled_from(["password", "username", "next", "remember"]), JUNK), max_size=2)
 NEXT = st.one_of(
     st.none(),
     st.sampled_from(

@@ -60,7 +60,7 @@ def versioned(name: str) -> BaseResponse:
     asset = plotly_asset()
     if name != asset.name:
         abort(404)
-    zipped = "gzip" in request.accept_encodings
+    zipped = request.accept_encodings["gzip"] > 0  # honours "gzip;q=0", which means no gzip
     response = Response(asset.gz if zipped else asset.raw, mimetype="text/javascript")
     if zipped:
         response.headers["Content-Encoding"] = "gzip"

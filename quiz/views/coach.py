@@ -98,6 +98,8 @@ def login() -> Any:
             return redirect(target if local else url_for("coach.index"), 303)
         form.password.errors = ["That password is not right"]
         return render_template("coach/login.html", form=form, unset=unset), 401
+    if form.csrf_token.errors:  # an expired or missing form token: say so, rather than show a bare form again
+        form.password.errors = ["This form expired. Please enter your password again."]
     return render_template("coach/login.html", form=form, unset=unset), 400 if form.errors else 200
 
 

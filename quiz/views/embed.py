@@ -111,7 +111,7 @@ def loader() -> tuple[bytes, bytes, str]:
 def embed_js() -> Response:
     """Serve the loader script, gzipped when the browser accepts it, cached for an hour."""
     plain, packed, etag = loader()
-    use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    use_gzip = request.accept_encodings["gzip"] > 0  # honours "gzip;q=0", which means no gzip
     response = Response(packed if use_gzip else plain, mimetype="text/javascript")
     if use_gzip:
         response.headers["Content-Encoding"] = "gzip"
