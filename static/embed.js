@@ -1,6 +1,6 @@
 /*
  * Quiz loader. Paste where the quiz should appear:
- *   <script src="https://HOST/embed.js" data-quiz="coaching-fit" async></script>
+ *   <script src="(your quiz address)/embed.js" data-quiz="coaching-fit" async></script>
  * Optional: data-target (element id or CSS selector to fill instead), data-title, data-min-height (px),
  * data-accent (#rgb or #rrggbb), data-font, data-radius (0-24), data-mode (light|dark), data-locale.
  * The frame sizes itself to its content. The element holding it dispatches bubbling DOM events:
