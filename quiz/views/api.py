@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, abort, current_app, make_response, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from quiz import report
@@ -43,27 +43,23 @@ def describe_quiz(quiz_id: str) -> dict[str, Any]:
     return report.bank_json(bank_or_404(quiz_id))
 
 
-def read_answers() -> tuple[Any, tuple[dict[str, Any], int] | None]:
-    """Read `{"answers": {...}}` from the body, or return the 400 reply for a malformed body."""
+def read_answers() -> Any:
+    """Read `{"answers": {...}}` from the body, or answer 400 for a malformed body."""
     try:
         payload = request.get_json(silent=True)
     except RecursionError:  # JSON nested thousands deep; the parser gives up
         payload = None
     answers = report.answers_from(payload)
     if answers is None:
-        return None, ({"errors": {"body": 'send JSON shaped like {"answers": {"question_id": value}}'}}, 400)
-    return answers, None
+        abort(make_response({"errors": {"body": 'send JSON shaped like {"answers": {"question_id": value}}'}}, 400))
+    return answers
 
 
 @bp.post("/quizzes/<quiz_id>/score")
 @limiter.limit(submit_limit, error_message=TOO_MANY)
 def score(quiz_id: str) -> Any:
     """Score answers without storing anything."""
-    bank = bank_or_404(quiz_id)
-    answers, failure = read_answers()
-    if failure:
-        return failure
-    result, errors = report.score_submission(bank, answers)
+    result, errors = report.score_submission(bank_or_404(quiz_id), read_answers())
     if result is None:
         return {"errors": errors}, 422
     return {**result, **({"errors": errors} if errors else {})}  # a crisis result comes with a 200, always
@@ -74,10 +70,7 @@ def score(quiz_id: str) -> Any:
 def respond(quiz_id: str) -> Any:
     """Score answers like /score, and keep a complete set anonymously when the body says "consent": true."""
     bank = bank_or_404(quiz_id)
-    answers, failure = read_answers()
-    if failure:
-        return failure
-    scores, outcome, errors = report.evaluate(bank, answers)
+    scores, outcome, errors = report.evaluate(bank, read_answers())
     result = report.result_json(scores, outcome)
     if errors and "safety" not in scores.flags:
         return {"errors": errors}, 422
