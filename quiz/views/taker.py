@@ -12,7 +12,7 @@ from quiz import careless, flow, forms
 from quiz.checks import response_of
 from quiz.guidance import assess
 from quiz.limits import TOO_MANY, limiter, submit_limit
-from quiz.model import AnswerValue, Bank
+from quiz.model import SAFETY_ITEM, AnswerValue, Bank
 from quiz.state import QuizState, StateError
 from quiz.views import embed, result
 from quiz.views.common import call_hook, countries, event, resources, tokens
@@ -91,7 +91,7 @@ def _advance(bank: Bank, state: QuizState, token: str, index: int, age: float) -
     form = forms.section_form(bank, section, state.rendered)(request.form)
     new, errors = forms.read(bank, form)
     answers = flow.merge(bank, state.answers, section, new)
-    lead = flow.SAFETY_ITEM in state.rendered and flow.crisis_level(answers) >= 1
+    lead = SAFETY_ITEM in state.rendered and flow.crisis_level(answers) >= 1
     if request.form.get("action") == "back":
         before = flow.previous_section(bank, answers, index)
         state.answers = answers
