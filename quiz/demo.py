@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from quiz.checks import bank_questions, value_range
 from quiz.guidance import assess
 from quiz.model import Bank, Question
-from quiz.scoring import check_answers, visible_answers
+from quiz.scoring import check_answers
 from quiz.store import Record, record_from
+from quiz.visibility import visible_answers
 
 # Which latent trait drives a scale's items: answers then correlate within a scale, as real ones do.
 DISTRESS = {"anxiety", "depression", "phq9", "gad7", "old_hurt", "resistance"}

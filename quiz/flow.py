@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from quiz.model import SAFETY_ITEM, AnswerValue, Bank, Section
-from quiz.scoring import missing_required, visible_answers
+from quiz.scoring import missing_required
+from quiz.visibility import visible_answers
 
 
 def section_index(bank: Bank, section_id: str) -> int:

@@ -23,7 +23,8 @@ from quiz.model import (
     ScaleIs,
     Scores,
 )
-from quiz.scoring import area_gap, check_answers, plan_for, score
+from quiz.scales import area_gap
+from quiz.scoring import check_answers, plan_for, score
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

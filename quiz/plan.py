@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from quiz.checks import response_of, scale_range
 from quiz.conditions import Predicate, compile_condition
-from quiz.model import Band, Bank, Condition, IndexTerm, Question, Scale, Section
+from quiz.gates import compile_gates
+from quiz.indices import Term, compile_index
+from quiz.model import AnswerValue, Band, Bank, Condition, Question, Scale, ScaleScore, Section
+
+Values = Callable[[Mapping[str, AnswerValue]], tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +33,13 @@ class SumScale:
     """A sum scale: its items, its raw range, and the 0-100 score and band of every whole raw score."""
 
     items: tuple[tuple[str, bool, int, int], ...]  # id, reverse, lo, hi
-    ids: frozenset[str]
-    forward: tuple[str, ...]
-    reverse: tuple[str, ...]
+    values: Values  # the answers to all items in order, in one C call; KeyError when one is missing
+    signs: tuple[int, ...] | None  # +1 forward, -1 reverse; None when no item is reversed
     reverse_offset: int  # the sum of lo + hi over reverse items: a reverse answer v counts lo + hi - v
     lo: int
-    hi: int
     table: tuple[tuple[float, str | None], ...]  # (score, band) for raw = lo, lo + 1, ... hi
+    complete: tuple[ScaleScore, ...]  # the whole score for each raw score when every item is answered
+    short: tuple[ScaleScore | None, ...]  # for each number of items answered, the incomplete score, or None: prorate
     min_answered: float
 
 
@@ -42,20 +48,9 @@ class GapScale:
     """A life-gap scale: pairs of (satisfaction, importance) questions with their ranges."""
 
     pairs: tuple[tuple[str, int, int, str, int, int], ...]
+    values: Values  # satisfaction, importance, satisfaction, ... in one C call
+    spans: tuple[tuple[int, int, int, int], ...]  # satisfaction top and span, importance bottom and span
     min_answered: float
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """An index term ready to evaluate: an item with its range, or scales combined by max, min or as one."""
-
-    weight: float
-    invert: bool
-    item: str | None
-    lo: int
-    span: int
-    scales: tuple[str, ...]
-    pick: str  # "one", "max" or "min"
 
 
 def band_of(bands: tuple[Band, ...], raw: float) -> str | None:
@@ -80,18 +75,26 @@ class Plan:
                 show = compile_condition(q.show_if) if q.show_if else None
                 self.items[q.id] = Item(q, si, frozenset(values), min(values), max(values), show)
         self.scales = {sid: self._compile_scale(s) for sid, s in bank.scales.items()}
-        self.indices = {iid: tuple(self._compile_term(t) for t in ix.terms) for iid, ix in bank.indices.items()}
+        ranges = {qid: (item.lo, item.hi) for qid, item in self.items.items()}
+        self.indices: dict[str, tuple[Term, ...]] = {iid: compile_index(ix, ranges) for iid, ix in bank.indices.items()}
         self.flags = tuple((name, compile_condition(c)) for name, c in bank.flags.items())
         self.outcomes = tuple((rule.id, compile_condition(rule.when)) for rule in bank.outcomes)
         self._compiled: dict[int, Predicate] = {}
         self.memo: dict[str, Any] = {}  # things later layers derive once per bank, such as form classes
         # every (question, value) a one-answer question takes, so a valid answer is checked with one look-up
         self.single = frozenset((q, v) for q, i in self.items.items() if i.question.kind != "multi" for v in i.allowed)
+        self.multi = tuple(q for q, i in self.items.items() if i.question.kind == "multi")
         feeds = {qid: tuple(sid for sid, sc in bank.scales.items() if _feeds(sc, qid)) for qid in self.items}
         self.layout = tuple(
             _section_layout(self.items, section, rule, feeds)
             for section, rule in zip(bank.sections, self.section_show_if, strict=True)
         )
+        self.position = {qid: at for at, qid in enumerate(self.items)}
+        self.gates = compile_gates(bank, self.position)  # None: visibility walks the quiz question by question
+        early = self.gates.scales if self.gates else ()
+        self.early = _batch({sid: self.scales[sid] for sid in early})  # what show-ifs read, scored before them
+        self.late = _batch({sid: scale for sid, scale in self.scales.items() if sid not in early})
+        self.views: dict[int, tuple[str, ...]] = {}  # the shown ids for each combination of hidden parts
 
     def predicate(self, cond: Condition) -> Predicate:
         """Return the compiled predicate for one of the bank's conditions, compiling it once."""
@@ -107,22 +110,54 @@ class Plan:
             for sat, imp in scale.pairs:
                 a, b = self.items[sat], self.items[imp]
                 pairs.append((sat, a.lo, a.hi, imp, b.lo, b.hi))
-            return GapScale(tuple(pairs), share)
+            spans = tuple((s_hi, s_hi - s_lo, i_lo, i_hi - i_lo) for _, s_lo, s_hi, _, i_lo, i_hi in pairs)
+            return GapScale(tuple(pairs), values_of([i for p in scale.pairs for i in p]), spans, share)
         items = tuple((i, self.items[i].question.reverse, self.items[i].lo, self.items[i].hi) for i in scale.items)
         lo, hi = scale_range(self.bank, scale)
         table = tuple((round((raw - lo) * 100 / (hi - lo), 1), band_of(scale.bands, raw)) for raw in range(lo, hi + 1))
-        forward = tuple(i for i, rev, _, _ in items if not rev)
-        reverse = tuple(i for i, rev, _, _ in items if rev)
+        count = len(items)
+        complete = tuple(ScaleScore(lo + at, score, band, count, count) for at, (score, band) in enumerate(table))
+        signs = tuple(-1 if rev else 1 for _, rev, _, _ in items) if any(rev for _, rev, _, _ in items) else None
         offset = sum(a + b for _, rev, a, b in items if rev)
-        return SumScale(items, frozenset(scale.items), forward, reverse, offset, lo, hi, table, share)
+        short = tuple(
+            ScaleScore(None, None, None, n, count) if n == 0 or n / count < share else None for n in range(count + 1)
+        )
+        return SumScale(items, values_of(scale.items), signs, offset, lo, table, complete, short, share)
 
-    def _compile_term(self, term: IndexTerm) -> Term:
-        if term.item is not None:
-            item = self.items[term.item]
-            return Term(term.weight, term.invert, term.item, item.lo, item.hi - item.lo, (), "one")
-        pick = "max" if term.max is not None else "min" if term.min is not None else "one"
-        names = (term.scale,) if term.scale is not None else (term.max or term.min or ())
-        return Term(term.weight, term.invert, None, 0, 1, names, pick)
+
+def values_of(ids: tuple[str, ...] | list[str]) -> Values:
+    """Return a function that reads the answers to these questions, in order, as one tuple."""
+    if len(ids) == 1:
+        only = ids[0]
+        return lambda answers: (answers[only],)
+    return itemgetter(*ids)
+
+
+# a scale's place in ScaleBatch.ids: forward items at [start:middle], reversed at [middle:end]; -1s for a gap scale
+ScaleSlice = tuple[str, int, int, int, int, "SumScale | GapScale"]  # id, start, middle, end, offset - lo, scale
+
+
+class ScaleBatch(NamedTuple):
+    """Scales scored together: their items end to end, so that one C call reads the answers for all of them."""
+
+    ids: tuple[str, ...]
+    slices: tuple[ScaleSlice, ...]
+
+
+def _batch(scales: dict[str, SumScale | GapScale]) -> ScaleBatch:
+    """Lay the sum scales' items end to end, forward items first within each scale."""
+    ids: list[str] = []
+    slices: list[ScaleSlice] = []
+    for sid, scale in scales.items():
+        if isinstance(scale, GapScale):
+            slices.append((sid, -1, -1, -1, 0, scale))
+            continue
+        start = len(ids)
+        ids += [qid for qid, reverse, _, _ in scale.items if not reverse]
+        middle = len(ids)
+        ids += [qid for qid, reverse, _, _ in scale.items if reverse]
+        slices.append((sid, start, middle, len(ids), scale.reverse_offset - scale.lo, scale))
+    return ScaleBatch(tuple(ids), tuple(slices))
 
 
 def _feeds(scale: Scale, question_id: str) -> bool:
@@ -138,7 +173,6 @@ class Layout:
     rules: tuple[Predicate | None, ...] | None
     feeds: tuple[tuple[str, ...], ...]
     all_feeds: tuple[str, ...]
-    id_set: frozenset[str]
 
 
 def _section_layout(
@@ -148,7 +182,7 @@ def _section_layout(
     ids = tuple(q.id for q in section.questions)
     rules = tuple(items[q].show_if for q in ids)
     every = tuple(dict.fromkeys(sid for q in ids for sid in feeds[q]))
-    return Layout(rule, ids, rules if any(rules) else None, tuple(feeds[q] for q in ids), every, frozenset(ids))
+    return Layout(rule, ids, rules if any(rules) else None, tuple(feeds[q] for q in ids), every)
 
 
 _plans: dict[int, tuple[Bank, Plan]] = {}

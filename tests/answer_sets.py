@@ -6,7 +6,8 @@ from typing import Any
 
 from quiz.guidance import assess
 from quiz.model import Bank, Outcome, Scores
-from quiz.scoring import check_answers, visible_answers
+from quiz.scoring import check_answers
+from quiz.visibility import visible_answers
 
 PHQ9_MORE = ("phq9_3", "phq9_4", "phq9_5", "phq9_6", "phq9_7", "phq9_8")
 GAD7_MORE = ("gad7_3", "gad7_4", "gad7_5", "gad7_6", "gad7_7")

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from quiz.guidance import assess
 from quiz.model import Bank
-from quiz.scoring import check_answers, visible_answers
+from quiz.scoring import check_answers
 from quiz.store import Record, record_from
+from quiz.visibility import visible_answers
 
 DEFAULT_PG = "postgresql+psycopg://quiz:quiz@127.0.0.1:5432/quiz_test"
 

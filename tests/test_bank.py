@@ -16,7 +16,8 @@ from quiz.bank import InvalidBank, load_bank, parse_bank
 from quiz.catalog import load_catalog
 from quiz.cli import main
 from quiz.guidance import check_examples
-from quiz.scoring import check_answers, missing_required, visible_answers
+from quiz.scoring import check_answers, missing_required
+from quiz.visibility import visible_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 BANKS = Path(__file__).resolve().parent / "banks"

@@ -27,12 +27,13 @@ from werkzeug.security import generate_password_hash
 from quiz import coach_auth, create_app
 from quiz.catalog import load_catalog
 from quiz.checks import response_of
-from quiz.scoring import check_answers, visible_answers
+from quiz.scoring import check_answers
 from quiz.state import FORM_SALT, STATE_SALT, QuizState, Tokens
 from quiz.store import Filters
 from quiz.store import tables as t
 from quiz.views.common import tokens
 from quiz.views.taker import CHECK_STEP
+from quiz.visibility import visible_answers
 
 FUZZ = settings(
     max_examples=1000 if os.environ.get("CI") == "true" else 150,

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from quiz.bank import load_bank
 from quiz.checks import bank_questions, response_of
 from quiz.guidance import assess
-from quiz.scoring import check_answers, visible_answers
+from quiz.scoring import check_answers
+from quiz.visibility import visible_answers
 
 # the session `bank` fixture cannot feed strategies, which are built at import time
 BANK = load_bank(Path(__file__).resolve().parent.parent / "questions" / "coaching-fit.yaml")

@@ -21,7 +21,8 @@ from answer_sets import (
 )
 
 from quiz.bank import parse_bank
-from quiz.scoring import ANSWER_REQUIRED, check_answers, missing_required, score, visible_answers
+from quiz.scoring import ANSWER_REQUIRED, check_answers, missing_required, score
+from quiz.visibility import visible_answers
 
 PHQ4 = ("gad2_1", "gad2_2", "phq2_1", "phq2_2")
 

@@ -1,0 +1,83 @@
+"""Score one scale from answers: a sum with reverse keys and proration, or a life-gap mean; pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from operator import mul
+from typing import cast
+
+from quiz.model import AnswerValue, ScaleScore
+from quiz.plan import GapScale, ScaleBatch, SumScale
+
+
+def score_batch(batch: ScaleBatch, answers: Mapping[str, AnswerValue], into: dict[str, ScaleScore]) -> None:
+    """Score a batch of scales into `into`, reading the answers to all its sum scales in one C call."""
+    values = cast("tuple[int | None, ...]", tuple(map(answers.get, batch.ids)))  # scale items take one answer
+    for sid, start, middle, end, base, scale in batch.slices:
+        if start < 0:
+            into[sid] = _score_gap(cast(GapScale, scale), answers)
+            continue
+        scale = cast(SumScale, scale)
+        part = values[start:end]
+        if None in part:  # an item unanswered or hidden, as the PHQ-9 and GAD-7 follow-ups usually are
+            into[sid] = scale.short[end - start - part.count(None)] or _score_partial(scale, answers)
+        else:
+            forward, reverse = (
+                cast("tuple[int, ...]", part[: middle - start]),
+                cast("tuple[int, ...]", part[middle - start :]),
+            )
+            into[sid] = scale.complete[sum(forward) - sum(reverse) + base]
+
+
+def score_scale(scale: SumScale | GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
+    """Score one scale, prorating when enough items were answered."""
+    if isinstance(scale, GapScale):
+        return _score_gap(scale, answers)
+    try:
+        values = scale.values(answers)
+    except KeyError:  # an item unanswered or hidden: the rare case
+        return _score_partial(scale, answers)
+    if scale.signs is None:
+        return scale.complete[sum(values) - scale.lo]
+    return scale.complete[sum(map(mul, scale.signs, values)) + scale.reverse_offset - scale.lo]
+
+
+def _score_partial(scale: SumScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
+    total = answered = 0
+    for qid, reverse, lo, hi in scale.items:
+        value = answers.get(qid)
+        if isinstance(value, int):
+            total += lo + hi - value if reverse else value
+            answered += 1
+    count = len(scale.items)
+    if answered == 0 or answered / count < scale.min_answered:
+        return ScaleScore(None, None, None, answered, count)
+    total = int(total * count / answered + 0.5)  # prorate, rounding half up as the PHQ manuals do
+    score, band = scale.table[total - scale.lo]
+    return ScaleScore(total, score, band, answered, count)
+
+
+def _score_gap(scale: GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
+    count = len(scale.pairs)
+    try:
+        values = scale.values(answers)
+    except KeyError:
+        gaps = [
+            area_gap(s, s_lo, s_hi, i, i_lo, i_hi)
+            for sat, s_lo, s_hi, imp, i_lo, i_hi in scale.pairs
+            if isinstance(s := answers.get(sat), int) and isinstance(i := answers.get(imp), int)
+        ]
+    else:
+        gaps = [
+            (s_hi - sat) / s_span * (imp - i_lo) / i_span
+            for (s_hi, s_span, i_lo, i_span), sat, imp in zip(scale.spans, values[::2], values[1::2], strict=True)
+        ]
+    if not gaps or len(gaps) / count < scale.min_answered:
+        return ScaleScore(None, None, None, len(gaps), count)
+    raw = round(sum(gaps) / len(gaps) * 10, 1)
+    return ScaleScore(raw, round(raw * 10, 1), None, len(gaps), count)
+
+
+def area_gap(sat: int, s_lo: int, s_hi: int, imp: int, i_lo: int, i_hi: int) -> float:
+    """Return an area's gap, 0-1: how far satisfaction falls short, weighted by how much change matters."""
+    return (s_hi - sat) / (s_hi - s_lo) * (imp - i_lo) / (i_hi - i_lo)

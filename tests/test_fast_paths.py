@@ -1,0 +1,84 @@
+"""The fast scoring paths agree with the plain ones they replace, on random answers with gaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quiz.bank import load_bank, parse_bank
+from quiz.checks import bank_questions, response_of
+from quiz.plan import plan_for
+from quiz.scales import score_scale
+from quiz.scoring import check_answers, score
+from quiz.visibility import by_gates, visible_answers, walk
+
+ROOT = Path(__file__).resolve().parent
+BANK = load_bank(ROOT.parent / "questions" / "coaching-fit.yaml")
+PLAN = plan_for(BANK)
+VALUES = {q.id: sorted(o.value for o in response_of(BANK, q).choices()) for q in bank_questions(BANK)}
+MULTI = {q.id for q in bank_questions(BANK) if q.kind == "multi"}
+GOOD = (ROOT / "banks" / "good.yaml").read_text()
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn) -> dict[str, object]:
+    """Draw answers to a random subset of the default bank's questions, with valid values."""
+    found: dict[str, object] = {}
+    for qid, values in VALUES.items():
+        if draw(st.integers(0, 9)) == 0:
+            continue  # left unanswered
+        if qid in MULTI:
+            found[qid] = draw(st.lists(st.sampled_from(values), unique=True))
+        else:
+            found[qid] = draw(st.sampled_from(values))
+    return found
+
+
+def test_the_default_bank_takes_the_fast_visibility_path():
+    assert PLAN.gates is not None
+    assert PLAN.gates.scales == ("anxiety", "depression")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_sets())
+def test_fast_paths_agree_with_the_plain_ones(raw):
+    clean, errors = check_answers(BANK, raw)
+    assert not errors
+    assert (clean, errors) == check_answers(BANK, MappingProxyType(raw))  # not a dict: the value-by-value check
+    fast_kept, fast_shown, _ = by_gates(PLAN, PLAN.gates.gates, clean)
+    kept, shown, _ = walk(PLAN, clean)
+    assert (fast_kept, fast_shown) == (kept, shown)
+    scales = score(BANK, clean).scales
+    assert scales == {sid: score_scale(scale, kept) for sid, scale in PLAN.scales.items()}
+
+
+def test_a_bad_value_among_good_ones_takes_the_full_check():
+    raw = {qid: values[0] for qid, values in VALUES.items() if qid not in MULTI}
+    clean, errors = check_answers(BANK, {**raw, "phq9_9": True, "who5_1": 1.0, "nope": 1})
+    assert errors == {
+        "phq9_9": "expected a whole number",
+        "who5_1": "expected a whole number",
+        "nope": "unknown question",
+    }
+    assert clean.keys() == raw.keys() - {"phq9_9", "who5_1"}
+
+
+def test_a_show_if_that_reads_a_hidden_question_falls_back_to_the_walk():
+    text = GOOD.replace(
+        "  - id: change\n    title: Change\n", "  - id: change\n    title: Change\n    show_if: {item: sleep, gte: 1}\n"
+    )
+    bank = parse_bank(text, "reads_hidden.yaml")
+    assert plan_for(bank).gates is None
+    # low mood 0 hides "sleep", so its stale answer must not open "change"
+    kept, shown = visible_answers(bank, {"low_1": 0, "low_2": 0, "harm": 0, "sleep": 2, "ready": 8})
+    assert shown == ["low_1", "low_2", "harm"]
+    assert kept == {"low_1": 0, "low_2": 0, "harm": 0}
+
+
+def test_a_show_if_that_reads_a_later_question_falls_back_to_the_walk():
+    text = GOOD.replace("items: [low_1, low_2]", "items: [low_1, low_2, ready]")  # "ready" comes after "more"
+    bank = parse_bank(text, "reads_later.yaml")
+    assert plan_for(bank).gates is None
