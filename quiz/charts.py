@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from quiz.checks import bank_questions, value_range
 from quiz.model import Bank, Scores
-from quiz.scales import area_gap
+from quiz.plan import area_gap
 
 # The 0-100 mark on need for healing beyond which therapy (alone or beside coaching) fits better; it mirrors the
 # bank's "positive screen" range, and the page says the regions are a rough guide, not the decision itself.

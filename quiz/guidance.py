@@ -23,7 +23,7 @@ from quiz.model import (
     ScaleIs,
     Scores,
 )
-from quiz.scales import area_gap
+from quiz.plan import area_gap
 from quiz.scoring import check_answers, plan_for, score
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -44,7 +44,10 @@ def choose(bank: Bank, scores: Scores) -> str:
     if isinstance(safety, int) and safety >= 1 and CRISIS_OUTCOME in bank.guidance:
         return CRISIS_OUTCOME  # whatever the bank's rules say, a self-harm answer reaches the crisis path
     ctx = _context(scores)
-    return next(oid for oid, holds in plan_for(bank).outcomes if holds(ctx))
+    for oid, holds in plan_for(bank).outcomes:
+        if holds(ctx):
+            return oid
+    raise AssertionError("the bank's last outcome is 'always'")  # the validator makes sure of it
 
 
 def decide(bank: Bank, scores: Scores) -> Outcome:

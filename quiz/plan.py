@@ -49,8 +49,13 @@ class GapScale:
 
     pairs: tuple[tuple[str, int, int, str, int, int], ...]
     values: Values  # satisfaction, importance, satisfaction, ... in one C call
-    spans: tuple[tuple[int, int, int, int], ...]  # satisfaction top and span, importance bottom and span
+    gaps: tuple[dict[int, dict[int, float]], ...]  # per pair: satisfaction -> importance -> the area's gap
     min_answered: float
+
+
+def area_gap(sat: int, s_lo: int, s_hi: int, imp: int, i_lo: int, i_hi: int) -> float:
+    """Return an area's gap, 0-1: how far satisfaction falls short, weighted by how much change matters."""
+    return (s_hi - sat) / (s_hi - s_lo) * (imp - i_lo) / (i_hi - i_lo)
 
 
 def band_of(bands: tuple[Band, ...], raw: float) -> str | None:
@@ -110,8 +115,13 @@ class Plan:
             for sat, imp in scale.pairs:
                 a, b = self.items[sat], self.items[imp]
                 pairs.append((sat, a.lo, a.hi, imp, b.lo, b.hi))
-            spans = tuple((s_hi, s_hi - s_lo, i_lo, i_hi - i_lo) for _, s_lo, s_hi, _, i_lo, i_hi in pairs)
-            return GapScale(tuple(pairs), values_of([i for p in scale.pairs for i in p]), spans, share)
+            gaps = tuple(
+                {s: {i: area_gap(s, s_lo, s_hi, i, i_lo, i_hi) for i in b.allowed} for s in a.allowed}
+                for (a, b), (_, s_lo, s_hi, _, i_lo, i_hi) in zip(
+                    ((self.items[x], self.items[y]) for x, y in scale.pairs), pairs, strict=True
+                )
+            )
+            return GapScale(tuple(pairs), values_of([i for p in scale.pairs for i in p]), gaps, share)
         items = tuple((i, self.items[i].question.reverse, self.items[i].lo, self.items[i].hi) for i in scale.items)
         lo, hi = scale_range(self.bank, scale)
         table = tuple((round((raw - lo) * 100 / (hi - lo), 1), band_of(scale.bands, raw)) for raw in range(lo, hi + 1))
@@ -133,8 +143,9 @@ def values_of(ids: tuple[str, ...] | list[str]) -> Values:
     return itemgetter(*ids)
 
 
-# a scale's place in ScaleBatch.ids: forward items at [start:middle], reversed at [middle:end]; -1s for a gap scale
-ScaleSlice = tuple[str, int, int, int, int, "SumScale | GapScale"]  # id, start, middle, end, offset - lo, scale
+# A sum scale's place in ScaleBatch.ids: its items at `where`, forward ones first and the reversed ones from
+# `middle` on (None: none reversed), and raw - lo = sum + base. A gap scale has where None.
+ScaleSlice = tuple[str, "slice | None", "int | None", int, "SumScale | GapScale"]  # id, where, middle, base, scale
 
 
 class ScaleBatch(NamedTuple):
@@ -150,13 +161,14 @@ def _batch(scales: dict[str, SumScale | GapScale]) -> ScaleBatch:
     slices: list[ScaleSlice] = []
     for sid, scale in scales.items():
         if isinstance(scale, GapScale):
-            slices.append((sid, -1, -1, -1, 0, scale))
+            slices.append((sid, None, None, 0, scale))
             continue
         start = len(ids)
         ids += [qid for qid, reverse, _, _ in scale.items if not reverse]
-        middle = len(ids)
+        middle = len(ids) - start
         ids += [qid for qid, reverse, _, _ in scale.items if reverse]
-        slices.append((sid, start, middle, len(ids), scale.reverse_offset - scale.lo, scale))
+        where = slice(start, len(ids))
+        slices.append((sid, where, middle if scale.signs else None, scale.reverse_offset - scale.lo, scale))
     return ScaleBatch(tuple(ids), tuple(slices))
 
 

@@ -7,26 +7,24 @@ from operator import mul
 from typing import cast
 
 from quiz.model import AnswerValue, ScaleScore
-from quiz.plan import GapScale, ScaleBatch, SumScale
+from quiz.plan import GapScale, ScaleBatch, SumScale, area_gap
 
 
 def score_batch(batch: ScaleBatch, answers: Mapping[str, AnswerValue], into: dict[str, ScaleScore]) -> None:
     """Score a batch of scales into `into`, reading the answers to all its sum scales in one C call."""
     values = cast("tuple[int | None, ...]", tuple(map(answers.get, batch.ids)))  # scale items take one answer
-    for sid, start, middle, end, base, scale in batch.slices:
-        if start < 0:
+    for sid, where, middle, base, scale in batch.slices:
+        if where is None:
             into[sid] = _score_gap(cast(GapScale, scale), answers)
             continue
         scale = cast(SumScale, scale)
-        part = values[start:end]
+        part = cast("tuple[int, ...]", values[where])
         if None in part:  # an item unanswered or hidden, as the PHQ-9 and GAD-7 follow-ups usually are
-            into[sid] = scale.short[end - start - part.count(None)] or _score_partial(scale, answers)
+            into[sid] = scale.short[len(part) - part.count(None)] or _score_partial(scale, answers)
+        elif middle is None:
+            into[sid] = scale.complete[sum(part) + base]
         else:
-            forward, reverse = (
-                cast("tuple[int, ...]", part[: middle - start]),
-                cast("tuple[int, ...]", part[middle - start :]),
-            )
-            into[sid] = scale.complete[sum(forward) - sum(reverse) + base]
+            into[sid] = scale.complete[sum(part[:middle]) - sum(part[middle:]) + base]
 
 
 def score_scale(scale: SumScale | GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
@@ -67,17 +65,9 @@ def _score_gap(scale: GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScor
             for sat, s_lo, s_hi, imp, i_lo, i_hi in scale.pairs
             if isinstance(s := answers.get(sat), int) and isinstance(i := answers.get(imp), int)
         ]
-    else:
-        gaps = [
-            (s_hi - sat) / s_span * (imp - i_lo) / i_span
-            for (s_hi, s_span, i_lo, i_span), sat, imp in zip(scale.spans, values[::2], values[1::2], strict=True)
-        ]
+    else:  # every pair answered: look each area's gap up
+        gaps = [table[sat][imp] for table, sat, imp in zip(scale.gaps, values[::2], values[1::2], strict=True)]
     if not gaps or len(gaps) / count < scale.min_answered:
         return ScaleScore(None, None, None, len(gaps), count)
     raw = round(sum(gaps) / len(gaps) * 10, 1)
     return ScaleScore(raw, round(raw * 10, 1), None, len(gaps), count)
-
-
-def area_gap(sat: int, s_lo: int, s_hi: int, imp: int, i_lo: int, i_hi: int) -> float:
-    """Return an area's gap, 0-1: how far satisfaction falls short, weighted by how much change matters."""
-    return (s_hi - sat) / (s_hi - s_lo) * (imp - i_lo) / (i_hi - i_lo)

@@ -23,7 +23,7 @@ def check_answers(bank: Bank, answers: Any) -> tuple[dict[str, AnswerValue], dic
     if type(answers) is dict:  # the usual case, checked in a few C calls; anything odd gets the full check
         clean = dict(answers)
         multi = [(qid, clean.pop(qid)) for qid in plan.multi if qid in clean]
-        if set(map(type, clean.values())) <= _INT and all(map(plan.single.__contains__, clean.items())):
+        if set(map(type, clean.values())) <= _INT and plan.single.issuperset(clean.items()):
             errors: dict[str, str] = {}
             for qid, value in multi:
                 _keep(plan.items[qid], qid, value, clean, errors)
@@ -58,6 +58,8 @@ def _keep(item: Item, key: str, value: Any, clean: dict[str, AnswerValue], error
 
 def _check_value(item: Item, value: Any) -> AnswerValue | str:
     if item.question.kind == "multi":
+        if value == []:  # none of them: the usual answer to an optional multiple choice
+            return ()
         if not isinstance(value, list | tuple) or not all(_is_int(v) for v in value):
             return "expected a list of option values"
         if len(set(value)) != len(value) or not set(value) <= item.allowed:
