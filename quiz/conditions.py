@@ -5,6 +5,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from quiz.model import (
     AllOf,
@@ -51,6 +52,9 @@ def compile_condition(cond: Condition) -> Predicate:
     if isinstance(cond, AllOf):
         return _all_of(tuple(compile_condition(c) for c in cond.all))
     if isinstance(cond, AnyOf):
+        thresholds = tuple(_threshold(c) for c in cond.any)
+        if all(thresholds):  # the common screen "any of these scores is past its cut-off", read in one loop
+            return _any_threshold(thresholds)  # type: ignore[arg-type]
         return _any_of(tuple(compile_condition(c) for c in cond.any))
     if isinstance(cond, NotOf):
         inner = compile_condition(cond.not_)
@@ -78,6 +82,46 @@ def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
     def holds(ctx: Context) -> bool:
         for part in parts:
             if part(ctx):
+                return True
+        return False
+
+    return holds
+
+
+Threshold = tuple[bool, str, int, Callable[[float, float], bool], float]  # is a scale, name, field, op, number
+
+
+def _threshold(cond: Condition) -> Threshold | None:
+    """Describe a comparison of a scale or an item with a number, or return None for anything else."""
+    if not isinstance(cond, ScaleIs | ItemIs):
+        return None
+    op_name, operand = cond.operator
+    if isinstance(operand, Ref):
+        return None
+    field = 0 if isinstance(cond, ItemIs) or cond.measure == "raw" else 1  # ScaleScore is (raw, score, ...)
+    return (
+        isinstance(cond, ScaleIs),
+        cond.scale if isinstance(cond, ScaleIs) else cond.item,
+        field,
+        OPS[op_name],
+        operand,
+    )
+
+
+def _any_threshold(parts: tuple[Threshold, ...]) -> Predicate:
+    def holds(ctx: Context) -> bool:
+        scales, answers = ctx.scales, ctx.answers
+        left: Any
+        for is_scale, name, at, op, operand in parts:
+            if is_scale:
+                left = scales.get(name, _MISSING)[at]
+            else:
+                left = answers.get(name)
+                if isinstance(left, tuple):  # multiple choice: any picked option that matches
+                    if any(op(v, operand) for v in left):
+                        return True
+                    continue
+            if left is not None and op(left, operand):
                 return True
         return False
 

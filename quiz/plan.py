@@ -144,32 +144,32 @@ def values_of(ids: tuple[str, ...] | list[str]) -> Values:
 
 
 # A sum scale's place in ScaleBatch.ids: its items at `where`, forward ones first and the reversed ones from
-# `middle` on (None: none reversed), and raw - lo = sum + base. A gap scale has where None.
-ScaleSlice = tuple[str, "slice | None", "int | None", int, "SumScale | GapScale"]  # id, where, middle, base, scale
+# `middle` on (None: none reversed), and raw - lo = sum + base.
+SumSlice = tuple[str, slice, "int | None", int, SumScale]  # id, where, middle, base, scale
 
 
 class ScaleBatch(NamedTuple):
-    """Scales scored together: their items end to end, so that one C call reads the answers for all of them."""
+    """Scales scored together: sum scales' items end to end, so that one C call reads all their answers."""
 
     ids: tuple[str, ...]
-    slices: tuple[ScaleSlice, ...]
+    sums: tuple[SumSlice, ...]
+    gaps: tuple[tuple[str, GapScale], ...]
 
 
 def _batch(scales: dict[str, SumScale | GapScale]) -> ScaleBatch:
     """Lay the sum scales' items end to end, forward items first within each scale."""
     ids: list[str] = []
-    slices: list[ScaleSlice] = []
+    sums: list[SumSlice] = []
     for sid, scale in scales.items():
-        if isinstance(scale, GapScale):
-            slices.append((sid, None, None, 0, scale))
-            continue
-        start = len(ids)
-        ids += [qid for qid, reverse, _, _ in scale.items if not reverse]
-        middle = len(ids) - start
-        ids += [qid for qid, reverse, _, _ in scale.items if reverse]
-        where = slice(start, len(ids))
-        slices.append((sid, where, middle if scale.signs else None, scale.reverse_offset - scale.lo, scale))
-    return ScaleBatch(tuple(ids), tuple(slices))
+        if isinstance(scale, SumScale):
+            start = len(ids)
+            ids += [qid for qid, reverse, _, _ in scale.items if not reverse]
+            middle = len(ids) - start
+            ids += [qid for qid, reverse, _, _ in scale.items if reverse]
+            where = slice(start, len(ids))
+            sums.append((sid, where, middle if scale.signs else None, scale.reverse_offset - scale.lo, scale))
+    gaps = tuple((sid, scale) for sid, scale in scales.items() if isinstance(scale, GapScale))
+    return ScaleBatch(tuple(ids), tuple(sums), gaps)
 
 
 def _feeds(scale: Scale, question_id: str) -> bool:

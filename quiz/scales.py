@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from operator import mul
-from typing import cast
+from typing import Any
 
 from quiz.model import AnswerValue, ScaleScore
 from quiz.plan import GapScale, ScaleBatch, SumScale, area_gap
@@ -12,19 +12,17 @@ from quiz.plan import GapScale, ScaleBatch, SumScale, area_gap
 
 def score_batch(batch: ScaleBatch, answers: Mapping[str, AnswerValue], into: dict[str, ScaleScore]) -> None:
     """Score a batch of scales into `into`, reading the answers to all its sum scales in one C call."""
-    values = cast("tuple[int | None, ...]", tuple(map(answers.get, batch.ids)))  # scale items take one answer
-    for sid, where, middle, base, scale in batch.slices:
-        if where is None:
-            into[sid] = _score_gap(cast(GapScale, scale), answers)
-            continue
-        scale = cast(SumScale, scale)
-        part = cast("tuple[int, ...]", values[where])
+    values: tuple[Any, ...] = tuple(map(answers.get, batch.ids))  # ints or None: scale items take one answer
+    for sid, where, middle, base, scale in batch.sums:
+        part = values[where]
         if None in part:  # an item unanswered or hidden, as the PHQ-9 and GAD-7 follow-ups usually are
             into[sid] = scale.short[len(part) - part.count(None)] or _score_partial(scale, answers)
         elif middle is None:
             into[sid] = scale.complete[sum(part) + base]
         else:
             into[sid] = scale.complete[sum(part[:middle]) - sum(part[middle:]) + base]
+    for sid, gap in batch.gaps:
+        into[sid] = _score_gap(gap, answers)
 
 
 def score_scale(scale: SumScale | GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from quiz.bank import load_bank, parse_bank
 from quiz.checks import bank_questions, response_of
+from quiz.conditions import Context, compile_condition
+from quiz.model import AnyOf, ItemIs, ScaleIs, ScaleScore
 from quiz.plan import plan_for
 from quiz.scales import score_scale
 from quiz.scoring import check_answers, score
@@ -82,3 +84,26 @@ def test_a_show_if_that_reads_a_later_question_falls_back_to_the_walk():
     text = GOOD.replace("items: [low_1, low_2]", "items: [low_1, low_2, ready]")  # "ready" comes after "more"
     bank = parse_bank(text, "reads_later.yaml")
     assert plan_for(bank).gates is None
+
+
+PARTS = (
+    ItemIs(item="pick", gte=2),  # a multiple-choice answer: any picked option may match
+    ItemIs(item="one", eq=1),
+    ScaleIs(scale="low", gte=3),
+    ScaleIs(scale="low", measure="score", lte=50),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.none(), st.lists(st.integers(0, 4), max_size=3).map(tuple)),
+    st.one_of(st.none(), st.integers(0, 2)),
+    st.one_of(st.none(), st.tuples(st.integers(0, 6), st.floats(0, 100))),
+    st.sets(st.sampled_from(range(len(PARTS))), min_size=1),
+)
+def test_a_screen_of_thresholds_holds_exactly_when_one_part_does(pick, one, low, chosen):
+    answers = {k: v for k, v in (("pick", pick), ("one", one)) if v is not None}
+    scales = {"low": ScaleScore(low[0], low[1], None, 2, 2)} if low else {}
+    ctx = Context(answers, scales)
+    parts = tuple(PARTS[i] for i in sorted(chosen))
+    assert compile_condition(AnyOf(any=parts))(ctx) is any(compile_condition(p)(ctx) for p in parts)
