@@ -47,11 +47,18 @@ def plotly_url() -> str:
     return url_for("assets.versioned", name=plotly_asset().name)
 
 
+_asset_urls: dict[tuple[str, str, str], str] = {}
+
+
 @bp.app_template_global()
 def asset_url(filename: str) -> str:
     """Return a static file's URL with a content hash, so a new release is never served from a stale cache."""
     folder = current_app.static_folder or ""
-    return url_for("static", filename=filename, v=_static_version(str(Path(folder) / filename)))
+    key = (folder, request.script_root, filename)  # all the URL depends on; url_for is slow enough to matter
+    found = _asset_urls.get(key)
+    if found is None:
+        found = _asset_urls[key] = url_for("static", filename=filename, v=_static_version(str(Path(folder) / filename)))
+    return found
 
 
 @bp.get("/static-v/<name>")

@@ -19,6 +19,7 @@ from quiz.views.common import call_hook, countries, event, resources, tokens
 from quiz.web import bank_or_404
 
 bp = Blueprint("taker", __name__, url_prefix="/q")
+bp.add_app_template_global(forms.choice_inputs, "choice_inputs")
 CHECK_STEP = "_check"  # not a valid section id, so it cannot clash with one
 HONEYPOT = "website"  # a field people never see; automated form fillers do
 bp.add_url_rule("/<quiz_id>/r/<token>", view_func=result.show, methods=["GET"])
