@@ -2,46 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from quiz.model import AnswerValue, Index, IndexTerm, ScaleScore
 
-Read = Callable[[Mapping[str, ScaleScore], Mapping[str, AnswerValue]], "float | None"]  # a term's value, 0-1
-Term = tuple[float, bool, Read]  # weight, invert, read
+ITEM, SCALE, MAX, MIN = range(4)
+# kind, the item or scales it reads, the item's lowest value and span, weight, invert
+Term = tuple[int, tuple[str, ...], int, int, float, bool]
 
 
 def compile_index(index: Index, ranges: Mapping[str, tuple[int, int]]) -> tuple[Term, ...]:
     """Compile an index's terms; `ranges` gives each question's lowest and highest value."""
-    return tuple((term.weight, term.invert, _reader(term, ranges)) for term in index.terms)
+    return tuple(_term(term, ranges) for term in index.terms)
 
 
-def _reader(term: IndexTerm, ranges: Mapping[str, tuple[int, int]]) -> Read:
+def _term(term: IndexTerm, ranges: Mapping[str, tuple[int, int]]) -> Term:
     if term.item is not None:
-        item = term.item
-        lo, hi = ranges[item]
-        span = hi - lo
-
-        def read_item(scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]) -> float | None:
-            value = answers.get(item)
-            return (value - lo) / span if isinstance(value, int) else None
-
-        return read_item
+        lo, hi = ranges[term.item]
+        return ITEM, (term.item,), lo, hi - lo, term.weight, term.invert
     if term.scale is not None:
-        name = term.scale
-
-        def read_scale(scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]) -> float | None:
-            value = scales[name].score
-            return None if value is None else value / 100
-
-        return read_scale
-    names = term.max or term.min or ()
-    pick = max if term.max is not None else min
-
-    def read_combined(scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]) -> float | None:
-        values = [found for name in names if (found := scales[name].score) is not None]
-        return pick(values) / 100 if len(values) == len(names) else None
-
-    return read_combined
+        return SCALE, (term.scale,), 0, 100, term.weight, term.invert
+    kind, names = (MAX, term.max) if term.max is not None else (MIN, term.min or ())
+    return kind, names, 0, 100, term.weight, term.invert
 
 
 def index_value(
@@ -49,9 +31,18 @@ def index_value(
 ) -> float | None:
     """Return an index, 0-100: the weighted mean of the terms that have a value; None when none has."""
     weighted = weights = 0.0
-    for weight, invert, read in terms:
-        value = read(scales, answers)
-        if value is not None:
+    for kind, names, lo, span, weight, invert in terms:
+        # one loop with the kinds inline: a call per term cost more than the arithmetic
+        if kind == SCALE:
+            found = scales[names[0]].score
+        elif kind == ITEM:
+            answer = answers.get(names[0])
+            found = answer if isinstance(answer, int) else None
+        else:
+            values = [v for name in names if (v := scales[name].score) is not None]
+            found = None if len(values) < len(names) else max(values) if kind == MAX else min(values)
+        if found is not None:
+            value = (found - lo) / span
             weighted += weight * (1 - value if invert else value)
             weights += weight
     return round(weighted / weights * 100, 1) if weights else None
