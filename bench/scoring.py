@@ -13,6 +13,7 @@ import os
 import random
 import sys
 import time
+import timeit
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +81,11 @@ def best_of(rounds: int, run: Callable[[], object]) -> float:
     return best
 
 
+def machine_reference() -> float:
+    """Return the best time of a fixed pure-Python loop, in us, so figures from different machines compare."""
+    return min(timeit.repeat("sum(range(1000))", number=2000, repeat=7)) / 2000 * 1e6
+
+
 def main() -> None:
     """Run the benchmark and print the best round."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -96,6 +102,7 @@ def main() -> None:
     assert decide_all(bank, sets) == (outcomes := explain_all(bank, sets)), "both paths must agree"
     mix = ", ".join(f"{name} {n}" for name, n in outcomes.most_common())
     print(f"bank: {bank.id} v{bank.version}; {len(sets)} answer sets; outcomes: {mix}")
+    print(f"machine: sum(range(1000)) takes {machine_reference():.1f} us (the same as python -m timeit prints)")
     for name, run in (("scoring", decide_all), ("with guidance text", explain_all)):
         cpu = best_of(args.rounds, lambda run=run: run(bank, sets))
         rate = len(sets) / cpu
