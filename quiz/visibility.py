@@ -11,6 +11,7 @@ from quiz.model import AnswerValue, Bank, ScaleScore
 from quiz.plan import Layout, Plan, plan_for
 from quiz.scales import score_batch, score_scale
 
+MAX_VIEWS = 256
 Visible = tuple[dict[str, AnswerValue], tuple[str, ...], dict[str, ScaleScore]]
 
 
@@ -38,7 +39,9 @@ def by_gates(plan: Plan, gates: tuple[Gate, ...], answers: Mapping[str, AnswerVa
 def _view(plan: Plan, gates: tuple[Gate, ...], hidden: int) -> tuple[str, ...]:
     """Return the shown ids for one combination of hidden parts, remembering it in the plan."""
     gone = {q for bit, (_, ids) in enumerate(gates) if hidden >> bit & 1 for q in ids}
-    shown = plan.views[hidden] = tuple(q for q in plan.items if q not in gone)
+    shown = tuple(q for q in plan.items if q not in gone)
+    if len(plan.views) < MAX_VIEWS:  # a bank with many show-ifs could otherwise fill memory, one answer set at a time
+        plan.views[hidden] = shown
     return shown
 
 
