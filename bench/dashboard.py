@@ -113,7 +113,7 @@ def profile_sums(record):
     """Return what one respondent adds to each rollup table, keyed by the table's extra keys."""
     r = Rollup()
     r.add(dataclasses.replace(record, day=date(2000, 1, 3), origin=None))
-    return {name: {k[5:]: v for k, v in rows.items() if k[0] == "d"} for name, rows in r.tables.items()}
+    return {name: {k[4:]: v for k, v in rows.items()} for name, rows in r.tables.items()}
 
 
 def table_rows(table, groups, matrix, per_profile):

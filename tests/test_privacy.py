@@ -32,6 +32,16 @@ COLUMNS = {
     "response_items": {"response_id", "item", "value"},
     "funnel": {"quiz_id", "day", "step", "event", "count"},
 }
+# Each queue holds a saved response's daily rollup contributions until a fold adds them: the rollup's
+# columns without the grain, keyed by the response's random id.
+GROUP = {"response_id", "day", "quiz_id", "bank_version", "origin"}
+COLUMNS |= {
+    "queue_outcomes": GROUP | {"outcome", "n", "crisis"},
+    "queue_scales": GROUP | {"scale", "n", "total", "total_sq", *(f"b{i}" for i in range(10))},
+    "queue_items": GROUP | {"item", "n", "total", "total_sq"},
+    "queue_plane": GROUP | {"h_bin", *(f"b{i}" for i in range(10))},
+    "queue_alpha": GROUP | {"scale", "part", "n", "total", "total_sq"},
+}
 
 
 @pytest.fixture()
@@ -79,6 +89,8 @@ def test_nothing_identifying_is_stored(app, bank):
     inspector = sa.inspect(engine)
     for table, expected in COLUMNS.items():
         assert {c["name"] for c in inspector.get_columns(table)} == expected, table
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM queue_outcomes")) == 6, "the queues are read below, unfolded"
     seen = 0
     for table, column, value in _every_value(engine):
         seen += 1

@@ -9,18 +9,23 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from quiz.store import export, stats, writes
+from quiz.store import export, stats, tables, writes
 from quiz.store.records import Record, Rollup, record_from
 from quiz.store.stats import Filters, Raw
 
-__all__ = ["Filters", "Raw", "Record", "Rollup", "Store", "record_from"]
+__all__ = ["FOLD_EVERY", "Filters", "Raw", "Record", "Rollup", "Store", "record_from"]
+
+
+FOLD_EVERY = 256  # saves in one process between folds of the rollup queues
 
 
 class Store:
     """Anonymous responses and funnel counts in one database."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, fold_every: int = FOLD_EVERY):
         self.engine = engine
+        self.fold_every = fold_every
+        self._unfolded = 0  # responses this process queued since it last folded
 
     def ping(self) -> bool:
         """Say whether the database answers."""
@@ -32,9 +37,25 @@ class Store:
         return True
 
     def save(self, records: Iterable[Record]) -> None:
-        """Store responses and their rollups in one transaction."""
+        """Store responses and queue their rollup contributions in one transaction."""
+        records = list(records)
         with self.engine.begin() as conn:
             writes.save(conn, records)
+        self._unfolded += len(records)
+
+    def settle(self) -> int:
+        """Fold the rollup queues once `fold_every` responses were saved here since the last fold."""
+        return self.fold() if self._unfolded >= self.fold_every else 0
+
+    def fold(self) -> int:
+        """Add every queued contribution to the rollups; return how many responses that was."""
+        self._unfolded = 0
+        with self.engine.connect() as conn:
+            # A cheap read first, so a dashboard with nothing queued takes no write lock.
+            if conn.scalar(sa.select(sa.literal(1)).select_from(tables.queue_outcomes).limit(1)) is None:
+                return 0
+        with self.engine.begin() as conn:
+            return writes.fold(conn)
 
     def save_bulk(self, records: Iterable[Record], rollup: Rollup | None = None) -> None:
         """Store many responses in one transaction; a rollup given is flushed instead of theirs."""
@@ -50,10 +71,11 @@ class Store:
     def purge(self, before: date) -> int:
         """Delete responses from days before `before` and return how many went; funnel counts stay."""
         with self.engine.begin() as conn:
-            return writes.purge(conn, before)
+            return writes.purge(conn, before)  # folds the queues first
 
     def aggregate(self, f: Filters) -> Raw:
-        """Return the dashboard's sums for the filters, in one consistent read."""
+        """Return the dashboard's sums for the filters, in one consistent read, counting every response saved."""
+        self.fold()
         with self.engine.connect() as conn, conn.begin():
             if conn.dialect.name == "sqlite":
                 # Fresh table statistics let SQLite pick the rollup indexes well (a third faster); `optimize`
@@ -64,6 +86,7 @@ class Store:
 
     def choices(self) -> dict[str, list[Any]]:
         """List quiz ids, bank versions and sites with stored responses."""
+        self.fold()  # the menus read the rollups
         with self.engine.connect() as conn:
             return stats.choices(conn)
 

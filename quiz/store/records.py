@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from typing import Any
 
 from quiz.checks import bank_questions, value_range
 from quiz.model import Bank, Outcome, Scores
@@ -113,27 +115,61 @@ def _zeros(width: int) -> list[float]:
 
 
 class Rollup:
-    """Sums that several responses add to the daily rollup tables; adding is linear, so batches merge."""
+    """Daily sums that responses add to the rollup tables; adding is linear, so batches merge."""
 
     def __init__(self) -> None:
-        self.tables: dict[str, defaultdict[tuple[object, ...], list[float]]] = {
+        # table -> (day, quiz id, bank version, origin, *extra key) -> values
+        self.tables: dict[str, defaultdict[tuple[Any, ...], list[float]]] = {
             name: defaultdict(partial(_zeros, width)) for name, width in WIDTHS.items()
         }
 
     def add(self, record: Record) -> None:
-        """Add one response's contribution to its day's, its week's and its month's rows."""
-        rest = (record.quiz_id, record.bank_version, record.origin or "")
-        groups = [(grain, period_start(grain, record.day), *rest) for grain in GRAINS]
+        """Add one response's contribution to its day's rows."""
+        group = (record.day, record.quiz_id, record.bank_version, record.origin or "")
         for name, key, values in contributions(record):
-            table = self.tables[name]
-            for group in groups:
-                row = table[(*group, *key)]
-                for i, v in values:
-                    row[i] += v
+            row = self.tables[name][(*group, *key)]
+            for i, v in values:
+                row[i] += v
 
-    def rows(self, name: str) -> list[tuple[object, ...]]:
-        """Return one table's rows as (*key, *values), in key order so concurrent upserts lock rows alike."""
-        return [(*k, *v) for k, v in sorted(self.tables[name].items(), key=lambda kv: str(kv[0]))]
+    def add_rows(self, name: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Add daily rows given as (day, quiz id, bank version, origin, *extra key, *values); a day may be ISO text."""
+        width = WIDTHS[name]
+        table = self.tables[name]
+        for r in rows:
+            day = r[0] if isinstance(r[0], date) else _iso_day(r[0])
+            row = table[(day, *r[1:-width])]
+            for i, v in enumerate(r[-width:]):
+                row[i] += v
+
+    def rows(self, name: str) -> list[tuple[Any, ...]]:
+        """Return rows as (grain, day, quiz, version, origin, *extra key, *values) for every day, week and month.
+
+        They come in key order, so concurrent upserts lock rows in the same order and cannot deadlock.
+        """
+        found: defaultdict[tuple[Any, ...], list[float]] = defaultdict(partial(_zeros, WIDTHS[name]))
+        for (day, *rest), values in self.tables[name].items():
+            for grain in GRAINS:
+                row = found[(grain, period_start(grain, day), *rest)]
+                for i, v in enumerate(values):
+                    row[i] += v
+        return [(*k, *v) for k, v in sorted(found.items())]
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def queue_rows(record: Record) -> dict[str, list[tuple[Any, ...]]]:
+    """Return one response's daily contributions as queue rows: (id, day, quiz, version, origin, *key, *values)."""
+    group = (record.id, record.day.isoformat(), record.quiz_id, record.bank_version, record.origin or "")
+    found: dict[str, list[tuple[Any, ...]]] = {name: [] for name in WIDTHS}
+    for name, key, values in contributions(record):
+        row: list[float] = [0] * WIDTHS[name]
+        for i, v in values:
+            row[i] += v
+        found[name].append((*group, *key, *row))
+    return found
 
 
 WIDTHS = {"daily_outcomes": 2, "daily_scales": 3 + BINS, "daily_items": 3, "daily_plane": BINS, "daily_alpha": 3}

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 
 from quiz.store import tables as t
 
@@ -45,23 +46,40 @@ class Raw:
 DAILY_SERIES_DAYS = 92  # a shorter range is charted by day; a longer one by month, from the monthly rows
 
 
-def where(table: sa.Table, f: Filters, grain: str | None = None) -> list[Any]:
-    """Return the WHERE clauses for the filters this table can honour (funnel counts have no version or site)."""
+def where(table: sa.Table, f: Filters) -> list[Any]:
+    """Return the WHERE clauses for a table without grains; the funnel has no version or site to filter by."""
+    c = table.c
+    found = [*_common(table, f), *_days(c, f)]
+    if f.quiz_id is not None:
+        found.insert(0, c.quiz_id == f.quiz_id)
+    return found
+
+
+def _common(table: sa.Table, f: Filters) -> list[Any]:
+    """Return the version and site clauses, where the table has those columns."""
     c = table.c
     found = []
-    if f.quiz_id is not None:
-        found.append(c.quiz_id == f.quiz_id)
-    if "grain" not in c:
-        found += _days(c, f)
-    elif grain is None:
-        found.append(_periods(c, f))
-    else:
-        found += [c.grain == grain, *_days(c, f)]
     if f.version is not None and "bank_version" in c:
         found.append(c.bank_version == f.version)
     if f.origin is not None and "origin" in c:
         found.append(c.origin == (f.origin or None) if table is t.responses else c.origin == f.origin)
     return found
+
+
+def rollup_rows(table: sa.Table, f: Filters, *columns: Any, grain: str | None = None) -> Any:
+    """Select the rollup rows that cover the filters' days exactly once: whole months, weeks, then single days.
+
+    Each span is its own SELECT, joined by UNION ALL: SQLite answers an OR of ranges with a de-duplicating
+    multi-index scan, which costs more than the rows themselves.
+    """
+    c = table.c
+    common = [*([c.quiz_id == f.quiz_id] if f.quiz_id is not None else []), *_common(table, f)]
+    found = [(grain, f.start, None if f.end is None else f.end + timedelta(days=1))] if grain else spans(f.start, f.end)
+    parts = [
+        sa.select(*columns).where(c.grain == g, *common, *([c.day >= lo] if lo else []), *([c.day < hi] if hi else []))
+        for g, lo, hi in found
+    ]
+    return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
 
 
 def _days(c: Any, f: Filters) -> list[Any]:
@@ -104,15 +122,6 @@ def _weeks(lo: date, hi: date) -> list[Span]:
     return [("w", first, last), *([("d", lo, first)] if lo < first else []), *([("d", last, hi)] if last < hi else [])]
 
 
-def _periods(c: Any, f: Filters) -> Any:
-    """Select the monthly, weekly and daily rows that together cover the range exactly once."""
-    parts = [
-        sa.and_(c.grain == grain, *([c.day >= lo] if lo else []), *([c.day < hi] if hi else []))
-        for grain, lo, hi in spans(f.start, f.end)
-    ]
-    return parts[0] if len(parts) == 1 else sa.or_(*parts)
-
-
 def series_grain(f: Filters) -> str:
     """Return 'd' when the range is short enough to chart by day, else 'm'."""
     short = f.start is not None and f.end is not None and (f.end - f.start).days <= DAILY_SERIES_DAYS
@@ -123,49 +132,77 @@ def _sum(col: Any) -> Any:
     return sa.func.coalesce(sa.func.sum(col), 0)
 
 
+class month_start(sa.sql.functions.GenericFunction[date]):  # noqa: N801 - SQL functions read as SQL
+    """The first day of a date's month, as a date."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element: month_start, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(month_start, "postgresql")
+def _month_start_postgresql(element: month_start, compiler: Any, **kw: Any) -> str:
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
 def aggregate(conn: Connection, f: Filters) -> Raw:
     """Run every dashboard aggregate for the filters."""
     grain = series_grain(f)
     raw = Raw(monthly=grain == "m")
     o = t.daily_outcomes
-    series = sa.select(o.c.day, _sum(o.c.n)).where(*where(o, f, grain if grain == "d" else None))
+    days = rollup_rows(o, f, o.c.day, o.c.n, grain=grain if grain == "d" else None)
     by_day: dict[date, int] = {}
-    for d, n in conn.execute(series.group_by(o.c.day)):
+    for d, n in conn.execute(sa.select(days.c.day, _sum(days.c.n)).group_by(days.c.day)):
         key = d.replace(day=1) if raw.monthly else d  # edge days of a monthly series join their month
         by_day[key] = by_day.get(key, 0) + int(n)
     raw.by_day = sorted(by_day.items())
-    rows = conn.execute(sa.select(o.c.outcome, _sum(o.c.n), _sum(o.c.crisis)).where(*where(o, f)).group_by(o.c.outcome))
-    for outcome, n, crisis in rows:
+    rows = rollup_rows(o, f, o.c.outcome, o.c.n, o.c.crisis)
+    q = sa.select(rows.c.outcome, _sum(rows.c.n), _sum(rows.c.crisis)).group_by(rows.c.outcome)
+    for outcome, n, crisis in conn.execute(q):
         raw.outcomes[outcome] = int(n)
         raw.crisis += int(crisis)
-    fu = t.funnel
-    q = sa.select(fu.c.day, fu.c.event, _sum(fu.c.count)).where(*where(fu, f), fu.c.event.in_(("started", "finished")))
-    raw.funnel_by_day = [(d, e, int(n)) for d, e, n in conn.execute(q.group_by(fu.c.day, fu.c.event))]
-    q = sa.select(fu.c.step, fu.c.event, _sum(fu.c.count)).where(*where(fu, f)).group_by(fu.c.step, fu.c.event)
-    raw.funnel_steps = [(s, e, int(n)) for s, e, n in conn.execute(q)]
+    _funnel(conn, f, raw)
     _scales(conn, f, raw)
     _alpha(conn, f, raw)
     return raw
 
 
+def _funnel(conn: Connection, f: Filters, raw: Raw) -> None:
+    fu = t.funnel
+    # A monthly series needs monthly funnel counts: summing them in SQL returns 25 rows, not 700.
+    day = month_start(fu.c.day) if raw.monthly else fu.c.day
+    q = sa.select(day, fu.c.event, _sum(fu.c.count)).where(*where(fu, f), fu.c.event.in_(("started", "finished")))
+    raw.funnel_by_day = [(d, e, int(n)) for d, e, n in conn.execute(q.group_by(day, fu.c.event))]
+    q = sa.select(fu.c.step, fu.c.event, _sum(fu.c.count)).where(*where(fu, f)).group_by(fu.c.event, fu.c.step)
+    raw.funnel_steps = [(s, e, int(n)) for s, e, n in conn.execute(q)]
+
+
 def _scales(conn: Connection, f: Filters, raw: Raw) -> None:
     s = t.daily_scales
-    bins = [_sum(s.c[b]) for b in t.BIN_COLUMNS]
-    q = sa.select(s.c.scale, _sum(s.c.n), _sum(s.c.total), _sum(s.c.total_sq), *bins).where(*where(s, f))
-    for scale, n, total, sq, *counts in conn.execute(q.group_by(s.c.scale)):
+    rows = rollup_rows(s, f, s.c.scale, s.c.n, s.c.total, s.c.total_sq, *[s.c[b] for b in t.BIN_COLUMNS])
+    bins = [_sum(rows.c[b]) for b in t.BIN_COLUMNS]
+    q = sa.select(rows.c.scale, _sum(rows.c.n), _sum(rows.c.total), _sum(rows.c.total_sq), *bins)
+    for scale, n, total, sq, *counts in conn.execute(q.group_by(rows.c.scale)):
         raw.scales[scale] = ((int(n), float(total), float(sq)), [int(c) for c in counts])
     i = t.daily_items
-    q = sa.select(i.c.item, _sum(i.c.n), _sum(i.c.total), _sum(i.c.total_sq)).where(*where(i, f))
-    raw.items = {item: (int(n), float(s1), float(s2)) for item, n, s1, s2 in conn.execute(q.group_by(i.c.item))}
+    rows = rollup_rows(i, f, i.c.item, i.c.n, i.c.total, i.c.total_sq)
+    q = sa.select(rows.c.item, _sum(rows.c.n), _sum(rows.c.total), _sum(rows.c.total_sq)).group_by(rows.c.item)
+    raw.items = {item: (int(n), float(s1), float(s2)) for item, n, s1, s2 in conn.execute(q)}
     p = t.daily_plane
-    q = sa.select(p.c.h_bin, *[_sum(p.c[b]) for b in t.BIN_COLUMNS]).where(*where(p, f)).group_by(p.c.h_bin)
+    rows = rollup_rows(p, f, p.c.h_bin, *[p.c[b] for b in t.BIN_COLUMNS])
+    q = sa.select(rows.c.h_bin, *[_sum(rows.c[b]) for b in t.BIN_COLUMNS]).group_by(rows.c.h_bin)
     raw.plane = {int(h): [int(c) for c in counts] for h, *counts in conn.execute(q)}
 
 
 def _alpha(conn: Connection, f: Filters, raw: Raw) -> None:
     a = t.daily_alpha
-    q = sa.select(a.c.scale, a.c.part, _sum(a.c.n), _sum(a.c.total), _sum(a.c.total_sq)).where(*where(a, f))
-    for scale, part, n, s1, s2 in conn.execute(q.group_by(a.c.scale, a.c.part)):
+    rows = rollup_rows(a, f, a.c.scale, a.c.part, a.c.n, a.c.total, a.c.total_sq)
+    q = sa.select(rows.c.scale, rows.c.part, _sum(rows.c.n), _sum(rows.c.total), _sum(rows.c.total_sq))
+    for scale, part, n, s1, s2 in conn.execute(q.group_by(rows.c.scale, rows.c.part)):
         raw.alpha.setdefault(scale, {})[part] = (int(n), float(s1), float(s2))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -69,28 +70,59 @@ response_items = sa.Table(
 funnel = sa.Table(
     "funnel",
     metadata,
-    _key("quiz_id", primary_key=True),
-    sa.Column("day", sa.Date, primary_key=True),
-    _key("step", primary_key=True),
-    _key("event", 16, primary_key=True),
+    _key("quiz_id"),
+    sa.Column("day", sa.Date, nullable=False),
+    _key("step"),
+    _key("event", 16),
     sa.Column("count", sa.BigInteger, nullable=False),
+    # Clustered by quiz, then event and step, so one quiz's funnel is one contiguous range to sum.
+    sa.PrimaryKeyConstraint("quiz_id", "event", "step", "day"),
+    **_clustered,
 )
 
 
-def _rollup(name: str, extra_keys: list[sa.Column], values: list[sa.Column]) -> sa.Table:
-    """Declare a rollup keyed by grain, day, quiz, bank version, origin ('' for none) and extra keys.
+Columns = Callable[[], list[sa.Column]]  # a column belongs to one table: each table gets fresh ones
+
+
+def _rollup(name: str, extra_keys: Columns, values: Columns) -> tuple[sa.Table, sa.Table]:
+    """Declare a rollup keyed by grain, day, quiz, bank version, origin ('' for none) and extra keys, and its queue.
 
     Every response adds to a daily row (grain 'd'), its week's row ('w', day = the Monday) and its month's
     row ('m', day = the 1st), so a query over whole weeks and months reads a few rows instead of one a day.
+    Rows are clustered by grain, then quiz, then day, so one quiz's months are one contiguous range.
+
+    The queue holds each saved response's daily contributions until `writes.fold` adds them to the rollup:
+    a save only appends, which is cheap. Queue rows are keyed by the response's random id, so the queue,
+    like the responses, keeps no arrival order.
     """
-    keys = [
-        _key("grain", 1, primary_key=True),
-        sa.Column("day", sa.Date, primary_key=True),
-        _key("quiz_id", primary_key=True),
-        sa.Column("bank_version", sa.Integer, primary_key=True),
-        _key("origin", 255, primary_key=True),
-    ]
-    return sa.Table(name, metadata, *keys, *extra_keys, *values, **_clustered)
+    extra = [c.name for c in extra_keys()]
+    rollup = sa.Table(
+        name,
+        metadata,
+        _key("grain", 1),
+        sa.Column("day", sa.Date, nullable=False),
+        *_group_keys(),
+        *extra_keys(),
+        *values(),
+        sa.PrimaryKeyConstraint("grain", "quiz_id", "day", "bank_version", "origin", *extra),
+        **_clustered,
+    )
+    queue = sa.Table(
+        "queue_" + name.removeprefix("daily_"),
+        metadata,
+        _key("response_id", 24),
+        sa.Column("day", sa.Date, nullable=False),
+        *_group_keys(),
+        *extra_keys(),
+        *values(),
+        sa.PrimaryKeyConstraint("response_id", *extra),
+        **_clustered,
+    )
+    return rollup, queue
+
+
+def _group_keys() -> list[sa.Column]:
+    return [_key("quiz_id"), sa.Column("bank_version", sa.Integer, nullable=False), _key("origin", 255)]
 
 
 def _counts(*names: str) -> list[sa.Column]:
@@ -106,9 +138,14 @@ def _sums() -> list[sa.Column]:
 
 
 BIN_COLUMNS = tuple(f"b{i}" for i in range(BINS))
-daily_outcomes = _rollup("daily_outcomes", [_key("outcome", primary_key=True)], _counts("n", "crisis"))
-daily_scales = _rollup("daily_scales", [_key("scale", primary_key=True)], [*_sums(), *_counts(*BIN_COLUMNS)])
-daily_items = _rollup("daily_items", [_key("item", primary_key=True)], _sums())
-daily_plane = _rollup("daily_plane", [sa.Column("h_bin", sa.Integer, primary_key=True)], _counts(*BIN_COLUMNS))
-daily_alpha = _rollup("daily_alpha", [_key("scale", primary_key=True), _key("part", primary_key=True)], _sums())
+daily_outcomes, queue_outcomes = _rollup("daily_outcomes", lambda: [_key("outcome")], lambda: _counts("n", "crisis"))
+daily_scales, queue_scales = _rollup(
+    "daily_scales", lambda: [_key("scale")], lambda: [*_sums(), *_counts(*BIN_COLUMNS)]
+)
+daily_items, queue_items = _rollup("daily_items", lambda: [_key("item")], _sums)
+daily_plane, queue_plane = _rollup(
+    "daily_plane", lambda: [sa.Column("h_bin", sa.Integer, nullable=False)], lambda: _counts(*BIN_COLUMNS)
+)
+daily_alpha, queue_alpha = _rollup("daily_alpha", lambda: [_key("scale"), _key("part")], _sums)
 ROLLUPS = (daily_outcomes, daily_scales, daily_items, daily_plane, daily_alpha)
+QUEUES = (queue_outcomes, queue_scales, queue_items, queue_plane, queue_alpha)  # in the order of ROLLUPS

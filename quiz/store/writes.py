@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from quiz.store import tables as t
-from quiz.store.records import VALUE_NAMES, Record, Rollup
+from quiz.store.records import VALUE_NAMES, Record, Rollup, queue_rows
 from quiz.store.stats import next_month, period_start
 
 EVENTS = ("started", "step", "finished", "cta")
@@ -23,7 +23,7 @@ def upsert_add(conn: Connection, table: sa.Table, rows: list[tuple[Any, ...]], v
     """Insert rows given as (*primary key, *values), or add their values to the rows already there."""
     if not rows:
         return
-    names = (*(c.name for c in table.primary_key.columns), *values)
+    names = (*_keys(table), *values)
     sql, order, positional = _upsert_add(conn.dialect, table, tuple(values))
     # Straight through the driver: SQLAlchemy's per-row parameter handling cost more than the upserts.
     if not positional:
@@ -41,10 +41,15 @@ def _upsert_add(dialect: Any, table: sa.Table, values: tuple[str, ...]) -> tuple
     """Compile an insert-or-add statement once per table: its SQL, its parameter order, and the style."""
     insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
     stmt = insert(table)
-    keys = [c.name for c in table.primary_key.columns]
+    keys = _keys(table)
     stmt = stmt.on_conflict_do_update(index_elements=keys, set_={v: table.c[v] + stmt.excluded[v] for v in values})
     compiled = stmt.compile(dialect=dialect, column_keys=[*keys, *values])
     return str(compiled), tuple(compiled.positiontup or ()), bool(compiled.positional)
+
+
+def _keys(table: sa.Table) -> list[str]:
+    """Name a table's key columns in the order they are declared, which is the order rows give them in."""
+    return [c.name for c in table.columns if c.primary_key]
 
 
 def flush_rollup(conn: Connection, rollup: Rollup) -> None:
@@ -118,18 +123,93 @@ def insert_many(conn: Connection, table: sa.Table, columns: tuple[str, ...], row
     """
     if not rows:
         return
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(columns))
-    if compiled.positional:
-        where = [columns.index(n) for n in compiled.positiontup or []]
-        params: list[Any] = rows if where == list(range(len(columns))) else [tuple(r[i] for i in where) for r in rows]
+    sql, where, positional = _insert(conn.dialect, table, columns)
+    if not positional:
+        params: list[Any] = [dict(zip(columns, r, strict=True)) for r in rows]
     else:
-        params = [dict(zip(columns, r, strict=True)) for r in rows]
-    conn.exec_driver_sql(str(compiled), params)
+        params = rows if where is None else [tuple(r[i] for i in where) for r in rows]
+    conn.exec_driver_sql(sql, params)
+
+
+@functools.cache
+def _insert(dialect: Any, table: sa.Table, columns: tuple[str, ...]) -> tuple[str, tuple[int, ...] | None, bool]:
+    """Compile an INSERT once per table and columns: its SQL, where each parameter comes from, and the style."""
+    compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
+    where = tuple(columns.index(n) for n in compiled.positiontup or ())
+    return str(compiled), None if where == tuple(range(len(columns))) else where, bool(compiled.positional)
 
 
 def save(conn: Connection, records: Iterable[Record]) -> None:
-    """Store responses and add them to the rollups, all in the caller's transaction."""
-    flush_rollup(conn, insert_records(conn, records))
+    """Store responses and queue their daily rollup contributions, all in the caller's transaction.
+
+    Appending to the queues costs a fraction of adding to a day's, a week's and a month's rollup rows;
+    `fold` does that later for many responses at once.
+    """
+    queued: dict[str, list[tuple[Any, ...]]] = {q.name: [] for q in t.QUEUES}
+    heads: list[tuple[Any, ...]] = []
+    scores: list[tuple[Any, ...]] = []
+    items: list[tuple[Any, ...]] = []
+    for r in records:
+        head, score_rows, item_rows = row_values(r)
+        heads.append(head)
+        scores += score_rows
+        items += item_rows
+        for queue, rows in zip(t.QUEUES, queue_rows(r).values(), strict=True):
+            queued[queue.name] += rows
+    insert_many(conn, t.responses, HEAD_COLUMNS, heads)
+    insert_many(conn, t.response_scores, SCORE_COLUMNS, scores)
+    insert_many(conn, t.response_items, ITEM_COLUMNS, items)
+    for queue in t.QUEUES:
+        insert_many(conn, queue, _columns(queue), queued[queue.name])
+
+
+@functools.cache
+def _columns(table: sa.Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns)
+
+
+def fold(conn: Connection) -> int:
+    """Move every queued contribution into the day, week and month rollups; return how many responses it held.
+
+    Call it first in a transaction, and commit after: a failure then takes nothing from the queues, and every
+    row taken is added exactly once, while other processes save or fold at the same time.
+    """
+    if conn.dialect.name == "sqlite":
+        # Take the write lock before reading, so the queues cannot change until the commit, and SQLite never
+        # has to upgrade a read lock (which fails with SQLITE_BUSY_SNAPSHOT if another process wrote meanwhile).
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    rollup = Rollup()
+    taken = 0
+    for queue, table in zip(t.QUEUES, t.ROLLUPS, strict=True):
+        rows = _take(conn, queue)
+        if queue is t.queue_outcomes:
+            taken = int(sum(row[-2] for row in rows))  # n, once per response
+        rollup.add_rows(table.name, rows)
+    flush_rollup(conn, rollup)
+    return taken
+
+
+def _take(conn: Connection, queue: sa.Table) -> list[Any]:
+    """Empty a queue and return its rows summed by day, quiz, version, origin and extra key."""
+    if conn.dialect.name == "postgresql":
+        # Under READ COMMITTED a later statement would see rows saved meanwhile: take and sum in one statement.
+        taken = queue.delete().returning(*queue.columns).cte("taken")
+        return list(conn.execute(_summed(queue, taken)))
+    rows = list(conn.execute(_summed(queue, queue)))  # under the write lock BEGIN IMMEDIATE took
+    conn.execute(queue.delete())  # without WHERE or RETURNING, SQLite drops whole pages instead of rows
+    return rows
+
+
+def _summed(queue: sa.Table, source: Any) -> sa.Select[Any]:
+    keys = [source.c[c.name] for c in queue.columns if c.name not in VALUE_NAMES[_rollup_name(queue)]]
+    keys = [k for k in keys if k.name != "response_id"]
+    # PostgreSQL sums BIGINT as NUMERIC; cast back, so counts stay whole numbers.
+    values = [sa.cast(sa.func.sum(source.c[v]), queue.c[v].type) for v in VALUE_NAMES[_rollup_name(queue)]]
+    return sa.select(*keys, *values).group_by(*keys)
+
+
+def _rollup_name(queue: sa.Table) -> str:
+    return "daily_" + queue.name.removeprefix("queue_")
 
 
 def add_events(conn: Connection, counts: Mapping[tuple[str, date, str, str], int]) -> None:
@@ -139,7 +219,11 @@ def add_events(conn: Connection, counts: Mapping[tuple[str, date, str, str], int
 
 
 def purge(conn: Connection, before: date) -> int:
-    """Delete responses (and their rollups) from days before `before`; keep the funnel counts."""
+    """Delete responses (and their rollups) from days before `before`; keep the funnel counts.
+
+    Fold the queues first, in the same transaction, so no queued contribution of a deleted response is left.
+    """
+    fold(conn)
     old = sa.select(t.responses.c.id).where(t.responses.c.day < before)
     for child in (t.response_scores, t.response_items):
         conn.execute(child.delete().where(child.c.response_id.in_(old)))
