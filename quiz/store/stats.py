@@ -66,14 +66,16 @@ def _common(table: sa.Table, f: Filters) -> list[Any]:
     return found
 
 
-def rollup_rows(table: sa.Table, f: Filters, *columns: Any, grain: str | None = None) -> Any:
+def rollup_rows(table: sa.Table, f: Filters, quizzes: list[str], *columns: Any, grain: str | None = None) -> Any:
     """Select the rollup rows that cover the filters' days exactly once: whole months, weeks, then single days.
 
-    Each span is its own SELECT, joined by UNION ALL: SQLite answers an OR of ranges with a de-duplicating
-    multi-index scan, which costs more than the rows themselves.
+    `quizzes` lists the quizzes to read (see `quiz_ids`). Each span is its own SELECT, joined by UNION ALL:
+    SQLite answers an OR of ranges with a de-duplicating multi-index scan, which costs more than the rows.
     """
     c = table.c
-    common = [*([c.quiz_id == f.quiz_id] if f.quiz_id is not None else []), *_common(table, f)]
+    # Rows are keyed (grain, quiz, day): naming every quiz lets a day range be a few short ranges, one per
+    # quiz, instead of a scan of every row of the grain.
+    common = [c.quiz_id.in_(quizzes), *_common(table, f)]
     found = [(grain, f.start, None if f.end is None else f.end + timedelta(days=1))] if grain else spans(f.start, f.end)
     parts = [
         sa.select(*columns).where(c.grain == g, *common, *([c.day >= lo] if lo else []), *([c.day < hi] if hi else []))
@@ -149,25 +151,34 @@ def _month_start_postgresql(element: month_start, compiler: Any, **kw: Any) -> s
     return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
+def quiz_ids(conn: Connection, f: Filters) -> list[str]:
+    """Return the quiz the filters name, or every quiz with a monthly row (every response adds to one)."""
+    if f.quiz_id is not None:
+        return [f.quiz_id]
+    o = t.daily_outcomes
+    return list(conn.scalars(sa.select(o.c.quiz_id).where(o.c.grain == "m").distinct()))
+
+
 def aggregate(conn: Connection, f: Filters) -> Raw:
     """Run every dashboard aggregate for the filters."""
+    quizzes = quiz_ids(conn, f)
     grain = series_grain(f)
     raw = Raw(monthly=grain == "m")
     o = t.daily_outcomes
-    days = rollup_rows(o, f, o.c.day, o.c.n, grain=grain if grain == "d" else None)
+    days = rollup_rows(o, f, quizzes, o.c.day, o.c.n, grain=grain if grain == "d" else None)
     by_day: dict[date, int] = {}
     for d, n in conn.execute(sa.select(days.c.day, _sum(days.c.n)).group_by(days.c.day)):
         key = d.replace(day=1) if raw.monthly else d  # edge days of a monthly series join their month
         by_day[key] = by_day.get(key, 0) + int(n)
     raw.by_day = sorted(by_day.items())
-    rows = rollup_rows(o, f, o.c.outcome, o.c.n, o.c.crisis)
+    rows = rollup_rows(o, f, quizzes, o.c.outcome, o.c.n, o.c.crisis)
     q = sa.select(rows.c.outcome, _sum(rows.c.n), _sum(rows.c.crisis)).group_by(rows.c.outcome)
     for outcome, n, crisis in conn.execute(q):
         raw.outcomes[outcome] = int(n)
         raw.crisis += int(crisis)
     _funnel(conn, f, raw)
-    _scales(conn, f, raw)
-    _alpha(conn, f, raw)
+    _scales(conn, f, quizzes, raw)
+    _alpha(conn, f, quizzes, raw)
     return raw
 
 
@@ -181,26 +192,26 @@ def _funnel(conn: Connection, f: Filters, raw: Raw) -> None:
     raw.funnel_steps = [(s, e, int(n)) for s, e, n in conn.execute(q)]
 
 
-def _scales(conn: Connection, f: Filters, raw: Raw) -> None:
+def _scales(conn: Connection, f: Filters, quizzes: list[str], raw: Raw) -> None:
     s = t.daily_scales
-    rows = rollup_rows(s, f, s.c.scale, s.c.n, s.c.total, s.c.total_sq, *[s.c[b] for b in t.BIN_COLUMNS])
+    rows = rollup_rows(s, f, quizzes, s.c.scale, s.c.n, s.c.total, s.c.total_sq, *[s.c[b] for b in t.BIN_COLUMNS])
     bins = [_sum(rows.c[b]) for b in t.BIN_COLUMNS]
     q = sa.select(rows.c.scale, _sum(rows.c.n), _sum(rows.c.total), _sum(rows.c.total_sq), *bins)
     for scale, n, total, sq, *counts in conn.execute(q.group_by(rows.c.scale)):
         raw.scales[scale] = ((int(n), float(total), float(sq)), [int(c) for c in counts])
     i = t.daily_items
-    rows = rollup_rows(i, f, i.c.item, i.c.n, i.c.total, i.c.total_sq)
+    rows = rollup_rows(i, f, quizzes, i.c.item, i.c.n, i.c.total, i.c.total_sq)
     q = sa.select(rows.c.item, _sum(rows.c.n), _sum(rows.c.total), _sum(rows.c.total_sq)).group_by(rows.c.item)
     raw.items = {item: (int(n), float(s1), float(s2)) for item, n, s1, s2 in conn.execute(q)}
     p = t.daily_plane
-    rows = rollup_rows(p, f, p.c.h_bin, *[p.c[b] for b in t.BIN_COLUMNS])
+    rows = rollup_rows(p, f, quizzes, p.c.h_bin, *[p.c[b] for b in t.BIN_COLUMNS])
     q = sa.select(rows.c.h_bin, *[_sum(rows.c[b]) for b in t.BIN_COLUMNS]).group_by(rows.c.h_bin)
     raw.plane = {int(h): [int(c) for c in counts] for h, *counts in conn.execute(q)}
 
 
-def _alpha(conn: Connection, f: Filters, raw: Raw) -> None:
+def _alpha(conn: Connection, f: Filters, quizzes: list[str], raw: Raw) -> None:
     a = t.daily_alpha
-    rows = rollup_rows(a, f, a.c.scale, a.c.part, a.c.n, a.c.total, a.c.total_sq)
+    rows = rollup_rows(a, f, quizzes, a.c.scale, a.c.part, a.c.n, a.c.total, a.c.total_sq)
     q = sa.select(rows.c.scale, rows.c.part, _sum(rows.c.n), _sum(rows.c.total), _sum(rows.c.total_sq))
     for scale, part, n, s1, s2 in conn.execute(q.group_by(rows.c.scale, rows.c.part)):
         raw.alpha.setdefault(scale, {})[part] = (int(n), float(s1), float(s2))
