@@ -3,7 +3,7 @@
 Two paths are timed, each from raw answers. "scoring": check the answers (ids, types, values), drop answers to
 hidden questions, score scales, indices and flags, and choose the outcome. "with guidance text": the same plus the
 outcome's explanation (reasons, per-area profile), as the API returns it. The answer sets are generated up front,
-so only scoring is timed. Run: python bench/scoring.py [--sets 4000] [--rounds 5]
+so only scoring is timed. Run: python bench/scoring.py [--sets 4000] [--rounds 15]
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def main() -> None:
     """Run the benchmark and print the best round."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=int, default=4000, help="answer sets per round")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds; the best one counts")
+    parser.add_argument("--rounds", type=int, default=15, help="rounds; the best one counts, as with timeit")
     parser.add_argument("--seed", type=int, default=20)
     args = parser.parse_args()
 

@@ -63,8 +63,8 @@ def _score_gap(scale: GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScor
             for sat, s_lo, s_hi, imp, i_lo, i_hi in scale.pairs
             if isinstance(s := answers.get(sat), int) and isinstance(i := answers.get(imp), int)
         ]
-    else:  # every pair answered: look each area's gap up
-        gaps = [table[sat][imp] for table, sat, imp in zip(scale.gaps, values[::2], values[1::2], strict=True)]
+    else:  # every pair answered: look each area's gap up, table[satisfaction][importance], in C
+        gaps = list(map(dict.__getitem__, map(dict.__getitem__, scale.gaps, values[::2]), values[1::2]))
     if not gaps or len(gaps) / count < scale.min_answered:
         return ScaleScore(None, None, None, len(gaps), count)
     raw = round(sum(gaps) / len(gaps) * 10, 1)

@@ -60,11 +60,12 @@ def _check_value(item: Item, value: Any) -> AnswerValue | str:
     if item.question.kind == "multi":
         if value == []:  # none of them: the usual answer to an optional multiple choice
             return ()
-        if not isinstance(value, list | tuple) or not all(_is_int(v) for v in value):
+        if not isinstance(value, list | tuple) or not set(map(type, value)) <= _INT:
             return "expected a list of option values"
-        if len(set(value)) != len(value) or not set(value) <= item.allowed:
+        picked = set(value)
+        if len(picked) != len(value) or not picked <= item.allowed:
             return f"each value must be one of {sorted(item.allowed)}, once"
-        return tuple(sorted(value))
+        return tuple(sorted(picked))
     if not _is_int(value):
         return "expected a whole number"
     if value not in item.allowed:
