@@ -100,7 +100,16 @@ def row_values(r: Record) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[
 
 def insert_records(conn: Connection, records: Iterable[Record]) -> Rollup:
     """Insert responses with their scores and items; return their rollup, not yet flushed."""
+    records = list(records)
+    _insert_responses(conn, records)
     rollup = Rollup()
+    for r in records:
+        rollup.add(r)
+    return rollup
+
+
+def _insert_responses(conn: Connection, records: list[Record]) -> None:
+    """Insert responses with their score and item rows."""
     heads: list[tuple[Any, ...]] = []
     scores: list[tuple[Any, ...]] = []
     items: list[tuple[Any, ...]] = []
@@ -109,11 +118,9 @@ def insert_records(conn: Connection, records: Iterable[Record]) -> Rollup:
         heads.append(head)
         scores += score_rows
         items += item_rows
-        rollup.add(r)
     insert_many(conn, t.responses, HEAD_COLUMNS, heads)
     insert_many(conn, t.response_scores, SCORE_COLUMNS, scores)
     insert_many(conn, t.response_items, ITEM_COLUMNS, items)
-    return rollup
 
 
 def insert_many(conn: Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -145,20 +152,12 @@ def save(conn: Connection, records: Iterable[Record]) -> None:
     Appending to the queues costs a fraction of adding to a day's, a week's and a month's rollup rows;
     `fold` does that later for many responses at once.
     """
+    records = list(records)
+    _insert_responses(conn, records)
     queued: dict[str, list[tuple[Any, ...]]] = {q.name: [] for q in t.QUEUES}
-    heads: list[tuple[Any, ...]] = []
-    scores: list[tuple[Any, ...]] = []
-    items: list[tuple[Any, ...]] = []
     for r in records:
-        head, score_rows, item_rows = row_values(r)
-        heads.append(head)
-        scores += score_rows
-        items += item_rows
         for queue, rows in zip(t.QUEUES, queue_rows(r).values(), strict=True):
             queued[queue.name] += rows
-    insert_many(conn, t.responses, HEAD_COLUMNS, heads)
-    insert_many(conn, t.response_scores, SCORE_COLUMNS, scores)
-    insert_many(conn, t.response_items, ITEM_COLUMNS, items)
     for queue in t.QUEUES:
         insert_many(conn, queue, _columns(queue), queued[queue.name])
 
