@@ -31,7 +31,7 @@ from quiz.store import Filters, Rollup  # noqa: E402
 from quiz.store import tables as t  # noqa: E402
 from quiz.store.records import GRAINS, VALUE_NAMES  # noqa: E402
 from quiz.store.stats import period_start  # noqa: E402
-from quiz.store.writes import HEAD_COLUMNS, ITEM_COLUMNS, SCORE_COLUMNS, add_events, insert_many, row_values  # noqa: E402
+from quiz.store.writes import HEAD_COLUMNS, SCORE_COLUMNS, add_events, insert_many, row_values  # noqa: E402
 
 QUIZZES = {"coaching-fit": 0.6, "coaching-fit-team": 0.3, "coaching-fit-short": 0.1}
 ORIGINS = [None, "https://coach.example", "https://blog.example"]
@@ -66,24 +66,22 @@ def fill(app, n, rng):
     finished = Counter()
     started = time.perf_counter()
     for lo in range(0, n, BATCH):
-        heads, scores, items = [], [], []
+        heads, scores = [], []
         for rid in ids[lo : lo + BATCH]:
             quiz = rng.choices(quiz_ids, weights)[0]
             p = rng.randrange(PROFILES)
             day = today - timedelta(days=int(rng.triangular(0, DAYS, 0)))
             origin = rng.choice(ORIGINS)
             record = dataclasses.replace(pool[quiz][p][0], id=rid, day=day, origin=origin)
-            head, s, i = row_values(record)
+            head, s = row_values(record)
             heads.append(head)
             scores += s
-            items += i
             for key in ((g, period_start(g, day)) for g in GRAINS):
                 counts[(*key, quiz, origin or "")][p] += 1
             finished[(quiz, day)] += 1
         with engine.begin() as conn:
             insert_many(conn, t.responses, HEAD_COLUMNS, heads)
             insert_many(conn, t.response_scores, SCORE_COLUMNS, scores)
-            insert_many(conn, t.response_items, ITEM_COLUMNS, items)
         print(
             f"\r  inserted {min(lo + BATCH, n):,} responses ({time.perf_counter() - started:.0f} s)", end="", flush=True
         )

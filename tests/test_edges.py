@@ -49,7 +49,7 @@ def test_an_unknown_consent_mode_stops_start_up(tmp_path, monkeypatch):
 
 def test_a_failed_save_logs_no_answers(app, client, caplog):
     with app.extensions["quiz.store"].engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE response_items"))  # the next save fails half-way through
+        conn.execute(sa.text("DROP TABLE queue"))  # the next save fails half-way through, after its response row
     marker = {**THRIVING, "lg_work_sat": 7, "lg_work_imp": 3}
     with caplog.at_level(logging.ERROR):
         response = client.post("/api/v1/quizzes/coaching-fit/responses", json={"answers": marker, "consent": True})

@@ -29,19 +29,11 @@ COLUMNS = {
         "answers",
     },
     "response_scores": {"response_id", "scale", "raw", "score", "answered", "total"},
-    "response_items": {"response_id", "item", "value"},
     "funnel": {"quiz_id", "day", "step", "event", "count"},
 }
-# Each queue holds a saved response's daily rollup contributions until a fold adds them: the rollup's
-# columns without the grain, keyed by the response's random id.
-GROUP = {"response_id", "day", "quiz_id", "bank_version", "origin"}
-COLUMNS |= {
-    "queue_outcomes": GROUP | {"outcome", "n", "crisis"},
-    "queue_scales": GROUP | {"scale", "n", "total", "total_sq", *(f"b{i}" for i in range(10))},
-    "queue_items": GROUP | {"item", "n", "total", "total_sq"},
-    "queue_plane": GROUP | {"h_bin", *(f"b{i}" for i in range(10))},
-    "queue_alpha": GROUP | {"scale", "part", "n", "total", "total_sq"},
-}
+# The queue holds each saved response's rollup contributions until a fold adds them, keyed by its random id.
+COLUMNS["queue"] = {"response_id", "day", "quiz_id", "bank_version", "origin", "contributions"}
+CONTRIBUTIONS = {"outcome", "crisis", "scores", "items", "alpha"}
 
 
 @pytest.fixture()
@@ -90,7 +82,9 @@ def test_nothing_identifying_is_stored(app, bank):
     for table, expected in COLUMNS.items():
         assert {c["name"] for c in inspector.get_columns(table)} == expected, table
     with engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT count(*) FROM queue_outcomes")) == 6, "the queues are read below, unfolded"
+        assert conn.scalar(sa.text("SELECT count(*) FROM queue")) == 6, "the queue is read below, unfolded"
+        for text in conn.scalars(sa.text("SELECT contributions FROM queue")):
+            assert set(json.loads(text)) == CONTRIBUTIONS, "a queued response holds scores and numbers only"
     seen = 0
     for table, column, value in _every_value(engine):
         seen += 1

@@ -51,7 +51,7 @@ def records(bank):
 def test_migrations_are_idempotent(store):
     migrate(store.engine)
     names = set(sa.inspect(store.engine).get_table_names())
-    assert {"responses", "response_scores", "response_items", "funnel", "daily_outcomes", "alembic_version"} <= names
+    assert {"responses", "response_scores", "queue", "funnel", "daily_outcomes", "alembic_version"} <= names
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):

@@ -16,7 +16,7 @@ from quiz.store.stats import Filters, Raw
 __all__ = ["FOLD_EVERY", "Filters", "Raw", "Record", "Rollup", "Store", "record_from"]
 
 
-FOLD_EVERY = 256  # saves in one process between folds of the rollup queues
+FOLD_EVERY = 256  # saves in one process between folds of the rollup queue
 
 
 class Store:
@@ -44,7 +44,7 @@ class Store:
         self._unfolded += len(records)
 
     def settle(self) -> int:
-        """Fold the rollup queues once `fold_every` responses were saved here since the last fold."""
+        """Fold the rollup queue once `fold_every` responses were saved here since the last fold."""
         return self.fold() if self._unfolded >= self.fold_every else 0
 
     def fold(self) -> int:
@@ -52,7 +52,7 @@ class Store:
         self._unfolded = 0
         with self.engine.connect() as conn:
             # A cheap read first, so a dashboard with nothing queued takes no write lock.
-            if conn.scalar(sa.select(sa.literal(1)).select_from(tables.queue_outcomes).limit(1)) is None:
+            if conn.scalar(sa.select(sa.literal(1)).select_from(tables.queue).limit(1)) is None:
                 return 0
         with self.engine.begin() as conn:
             return writes.fold(conn)
@@ -71,7 +71,7 @@ class Store:
     def purge(self, before: date) -> int:
         """Delete responses from days before `before` and return how many went; funnel counts stay."""
         with self.engine.begin() as conn:
-            return writes.purge(conn, before)  # folds the queues first
+            return writes.purge(conn, before)  # folds the queue first
 
     def aggregate(self, f: Filters) -> Raw:
         """Return the dashboard's sums for the filters, in one consistent read, counting every response saved."""

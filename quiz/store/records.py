@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -160,16 +161,37 @@ def _iso_day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def queue_rows(record: Record) -> dict[str, list[tuple[Any, ...]]]:
-    """Return one response's daily contributions as queue rows: (id, day, quiz, version, origin, *key, *values)."""
-    group = (record.id, record.day.isoformat(), record.quiz_id, record.bank_version, record.origin or "")
-    found: dict[str, list[tuple[Any, ...]]] = {name: [] for name in WIDTHS}
-    for name, key, values in contributions(record):
-        row: list[float] = [0] * WIDTHS[name]
-        for i, v in values:
-            row[i] += v
-        found[name].append((*group, *key, *row))
-    return found
+def queue_row(record: Record) -> tuple[Any, ...]:
+    """Return one response's queue row: (id, day, quiz, version, origin, what it adds to the rollups as JSON)."""
+    contributions = {
+        "outcome": record.outcome,
+        "crisis": record.crisis,
+        "scores": {sid: score for sid, (_, score, _, _) in record.scores.items() if score is not None},
+        "items": record.items,
+        "alpha": record.alpha,
+    }
+    text = json.dumps(contributions, separators=(",", ":"))
+    return (record.id, record.day.isoformat(), record.quiz_id, record.bank_version, record.origin or "", text)
+
+
+def from_queue(row: Sequence[Any]) -> Record:
+    """Rebuild from a queue row the part of a record that the rollups add up."""
+    response_id, day, quiz_id, bank_version, origin, text = row
+    found = json.loads(text)
+    return Record(
+        quiz_id=quiz_id,
+        bank_version=bank_version,
+        day=day if isinstance(day, date) else _iso_day(day),
+        locale=None,
+        origin=origin or None,
+        outcome=found["outcome"],
+        flags=(),
+        answers=found["items"],
+        scores={sid: (None, score, 1, 1) for sid, score in found["scores"].items()},
+        alpha={sid: tuple((item, v) for item, v in parts) for sid, parts in found["alpha"].items()},
+        crisis=found["crisis"],
+        id=response_id,
+    )
 
 
 WIDTHS = {"daily_outcomes": 2, "daily_scales": 3 + BINS, "daily_items": 3, "daily_plane": BINS, "daily_alpha": 3}

@@ -1,4 +1,4 @@
-"""The database schema: anonymous responses, their typed scores and items, daily rollups and funnel counts."""
+"""The database schema: anonymous responses and their typed scores, daily rollups, their queue, funnel counts."""
 
 from __future__ import annotations
 
@@ -54,16 +54,8 @@ response_scores = sa.Table(
     sa.Column("score", sa.Float),
     sa.Column("answered", sa.Integer, nullable=False),
     sa.Column("total", sa.Integer, nullable=False),
-    sa.Index("ix_response_scores_scale_score", "scale", "score"),
-    **_clustered,
-)
-
-response_items = sa.Table(
-    "response_items",
-    metadata,
-    _response_id(),
-    _key("item", primary_key=True),
-    sa.Column("value", sa.Integer, nullable=False),
+    # No index on (scale, score): the dashboard reads the rollups and the export reads by response, so such
+    # an index would serve no query, and keeping it cost about 25 of a save's 59 written pages.
     **_clustered,
 )
 
@@ -84,19 +76,15 @@ funnel = sa.Table(
 Columns = Callable[[], list[sa.Column]]  # a column belongs to one table: each table gets fresh ones
 
 
-def _rollup(name: str, extra_keys: Columns, values: Columns) -> tuple[sa.Table, sa.Table]:
-    """Declare a rollup keyed by grain, day, quiz, bank version, origin ('' for none) and extra keys, and its queue.
+def _rollup(name: str, extra_keys: Columns, values: Columns) -> sa.Table:
+    """Declare a rollup keyed by grain, quiz, day, bank version, origin ('' for none) and extra keys.
 
     Every response adds to a daily row (grain 'd'), its week's row ('w', day = the Monday) and its month's
     row ('m', day = the 1st), so a query over whole weeks and months reads a few rows instead of one a day.
     Rows are clustered by grain, then quiz, then day, so one quiz's months are one contiguous range.
-
-    The queue holds each saved response's daily contributions until `writes.fold` adds them to the rollup:
-    a save only appends, which is cheap. Queue rows are keyed by the response's random id, so the queue,
-    like the responses, keeps no arrival order.
     """
     extra = [c.name for c in extra_keys()]
-    rollup = sa.Table(
+    return sa.Table(
         name,
         metadata,
         _key("grain", 1),
@@ -107,18 +95,6 @@ def _rollup(name: str, extra_keys: Columns, values: Columns) -> tuple[sa.Table, 
         sa.PrimaryKeyConstraint("grain", "quiz_id", "day", "bank_version", "origin", *extra),
         **_clustered,
     )
-    queue = sa.Table(
-        "queue_" + name.removeprefix("daily_"),
-        metadata,
-        _key("response_id", 24),
-        sa.Column("day", sa.Date, nullable=False),
-        *_group_keys(),
-        *extra_keys(),
-        *values(),
-        sa.PrimaryKeyConstraint("response_id", *extra),
-        **_clustered,
-    )
-    return rollup, queue
 
 
 def _group_keys() -> list[sa.Column]:
@@ -138,14 +114,24 @@ def _sums() -> list[sa.Column]:
 
 
 BIN_COLUMNS = tuple(f"b{i}" for i in range(BINS))
-daily_outcomes, queue_outcomes = _rollup("daily_outcomes", lambda: [_key("outcome")], lambda: _counts("n", "crisis"))
-daily_scales, queue_scales = _rollup(
-    "daily_scales", lambda: [_key("scale")], lambda: [*_sums(), *_counts(*BIN_COLUMNS)]
-)
-daily_items, queue_items = _rollup("daily_items", lambda: [_key("item")], _sums)
-daily_plane, queue_plane = _rollup(
+daily_outcomes = _rollup("daily_outcomes", lambda: [_key("outcome")], lambda: _counts("n", "crisis"))
+daily_scales = _rollup("daily_scales", lambda: [_key("scale")], lambda: [*_sums(), *_counts(*BIN_COLUMNS)])
+daily_items = _rollup("daily_items", lambda: [_key("item")], _sums)
+daily_plane = _rollup(
     "daily_plane", lambda: [sa.Column("h_bin", sa.Integer, nullable=False)], lambda: _counts(*BIN_COLUMNS)
 )
-daily_alpha, queue_alpha = _rollup("daily_alpha", lambda: [_key("scale"), _key("part")], _sums)
+daily_alpha = _rollup("daily_alpha", lambda: [_key("scale"), _key("part")], _sums)
 ROLLUPS = (daily_outcomes, daily_scales, daily_items, daily_plane, daily_alpha)
-QUEUES = (queue_outcomes, queue_scales, queue_items, queue_plane, queue_alpha)  # in the order of ROLLUPS
+
+# Each saved response's contributions to the rollups wait here, one row per response, until `writes.fold`
+# adds many at once: a save then writes one row instead of about 340 rollup upserts. Rows are keyed by the
+# response's random id, so the queue, like the responses, keeps no arrival order.
+queue = sa.Table(
+    "queue",
+    metadata,
+    _key("response_id", 24, primary_key=True),
+    sa.Column("day", sa.Date, nullable=False),
+    *_group_keys(),
+    sa.Column("contributions", sa.Text, nullable=False),  # JSON: outcome, crisis, scores, items, alpha parts
+    **_clustered,
+)

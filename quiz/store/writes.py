@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from quiz.store import tables as t
-from quiz.store.records import VALUE_NAMES, Record, Rollup, queue_rows
+from quiz.store.records import VALUE_NAMES, Record, Rollup, from_queue, queue_row
 from quiz.store.stats import next_month, period_start
 
 EVENTS = ("started", "step", "finished", "cta")
@@ -74,11 +74,11 @@ HEAD_COLUMNS = (
     "answers",
 )
 SCORE_COLUMNS = ("response_id", "scale", "raw", "score", "answered", "total")
-ITEM_COLUMNS = ("response_id", "item", "value")
+QUEUE_COLUMNS = ("response_id", "day", "quiz_id", "bank_version", "origin", "contributions")
 
 
-def row_values(r: Record) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Return a response's row, its score rows and its item rows, in the driver's terms."""
+def row_values(r: Record) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """Return a response's row and its score rows, in the driver's terms."""
     head = (
         r.id,
         r.quiz_id,
@@ -93,34 +93,33 @@ def row_values(r: Record) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[
         json.dumps(list(r.flags)),
         json.dumps(dict(r.answers), separators=(",", ":")),
     )
-    scores = [(r.id, s, raw, sc, a, n) for s, (raw, sc, a, n) in r.scores.items()]
-    items = [(r.id, k, v) for k, v in r.items.items()]
-    return head, scores, items
+    return head, [(r.id, s, raw, sc, a, n) for s, (raw, sc, a, n) in r.scores.items()]
 
 
 def insert_records(conn: Connection, records: Iterable[Record]) -> Rollup:
-    """Insert responses with their scores and items; return their rollup, not yet flushed."""
+    """Insert responses with their scores; return their rollup, not yet flushed."""
     records = list(records)
-    _insert_responses(conn, records)
+    _insert_responses(conn, *_response_rows(records))
     rollup = Rollup()
     for r in records:
         rollup.add(r)
     return rollup
 
 
-def _insert_responses(conn: Connection, records: list[Record]) -> None:
-    """Insert responses with their score and item rows."""
+def _response_rows(records: list[Record]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Return the response rows and the score rows of some records."""
     heads: list[tuple[Any, ...]] = []
     scores: list[tuple[Any, ...]] = []
-    items: list[tuple[Any, ...]] = []
     for r in records:
-        head, score_rows, item_rows = row_values(r)
+        head, score_rows = row_values(r)
         heads.append(head)
         scores += score_rows
-        items += item_rows
+    return heads, scores
+
+
+def _insert_responses(conn: Connection, heads: list[tuple[Any, ...]], scores: list[tuple[Any, ...]]) -> None:
     insert_many(conn, t.responses, HEAD_COLUMNS, heads)
     insert_many(conn, t.response_scores, SCORE_COLUMNS, scores)
-    insert_many(conn, t.response_items, ITEM_COLUMNS, items)
 
 
 def insert_many(conn: Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -147,68 +146,47 @@ def _insert(dialect: Any, table: sa.Table, columns: tuple[str, ...]) -> tuple[st
 
 
 def save(conn: Connection, records: Iterable[Record]) -> None:
-    """Store responses and queue their daily rollup contributions, all in the caller's transaction.
+    """Store responses and queue their rollup contributions, all in the caller's transaction.
 
-    Appending to the queues costs a fraction of adding to a day's, a week's and a month's rollup rows;
+    One queue row per response costs a fraction of adding to a day's, a week's and a month's rollup rows;
     `fold` does that later for many responses at once.
     """
     records = list(records)
-    _insert_responses(conn, records)
-    queued: dict[str, list[tuple[Any, ...]]] = {q.name: [] for q in t.QUEUES}
-    for r in records:
-        for queue, rows in zip(t.QUEUES, queue_rows(r).values(), strict=True):
-            queued[queue.name] += rows
-    for queue in t.QUEUES:
-        insert_many(conn, queue, _columns(queue), queued[queue.name])
-
-
-@functools.cache
-def _columns(table: sa.Table) -> tuple[str, ...]:
-    return tuple(c.name for c in table.columns)
+    # Every row is built before the first INSERT: on SQLite that takes the write lock, which other
+    # processes wait for until the commit, so nothing but the writing itself should happen while it is held.
+    heads, scores = _response_rows(records)
+    queued = [queue_row(r) for r in records]
+    _insert_responses(conn, heads, scores)
+    insert_many(conn, t.queue, QUEUE_COLUMNS, queued)
 
 
 def fold(conn: Connection) -> int:
     """Move every queued contribution into the day, week and month rollups; return how many responses it held.
 
-    Call it first in a transaction, and commit after: a failure then takes nothing from the queues, and every
+    Call it first in a transaction, and commit after: a failure then takes nothing from the queue, and every
     row taken is added exactly once, while other processes save or fold at the same time.
     """
-    if conn.dialect.name == "sqlite":
-        # Take the write lock before reading, so the queues cannot change until the commit, and SQLite never
-        # has to upgrade a read lock (which fails with SQLITE_BUSY_SNAPSHOT if another process wrote meanwhile).
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
     rollup = Rollup()
     taken = 0
-    for queue, table in zip(t.QUEUES, t.ROLLUPS, strict=True):
-        rows = _take(conn, queue)
-        if queue is t.queue_outcomes:
-            taken = int(sum(row[-2] for row in rows))  # n, once per response
-        rollup.add_rows(table.name, rows)
+    for row in _take(conn):
+        rollup.add(from_queue(row))
+        taken += 1
     flush_rollup(conn, rollup)
     return taken
 
 
-def _take(conn: Connection, queue: sa.Table) -> list[Any]:
-    """Empty a queue and return its rows summed by day, quiz, version, origin and extra key."""
+def _take(conn: Connection) -> Iterable[Any]:
+    """Empty the queue and return its rows."""
+    q = t.queue
     if conn.dialect.name == "postgresql":
-        # Under READ COMMITTED a later statement would see rows saved meanwhile: take and sum in one statement.
-        taken = queue.delete().returning(*queue.columns).cte("taken")
-        return list(conn.execute(_summed(queue, taken)))
-    rows = list(conn.execute(_summed(queue, queue)))  # under the write lock BEGIN IMMEDIATE took
-    conn.execute(queue.delete())  # without WHERE or RETURNING, SQLite drops whole pages instead of rows
+        # Under READ COMMITTED a later statement would see rows saved meanwhile: take them in one statement.
+        return list(conn.execute(q.delete().returning(*q.columns)))
+    # Take the write lock before reading, so the queue cannot change until the commit, and SQLite never
+    # has to upgrade a read lock (which fails with SQLITE_BUSY_SNAPSHOT if another process wrote meanwhile).
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    rows = list(conn.execute(sa.select(q)))
+    conn.execute(q.delete())  # without WHERE or RETURNING, SQLite drops whole pages instead of rows
     return rows
-
-
-def _summed(queue: sa.Table, source: Any) -> sa.Select[Any]:
-    keys = [source.c[c.name] for c in queue.columns if c.name not in VALUE_NAMES[_rollup_name(queue)]]
-    keys = [k for k in keys if k.name != "response_id"]
-    # PostgreSQL sums BIGINT as NUMERIC; cast back, so counts stay whole numbers.
-    values = [sa.cast(sa.func.sum(source.c[v]), queue.c[v].type) for v in VALUE_NAMES[_rollup_name(queue)]]
-    return sa.select(*keys, *values).group_by(*keys)
-
-
-def _rollup_name(queue: sa.Table) -> str:
-    return "daily_" + queue.name.removeprefix("queue_")
 
 
 def add_events(conn: Connection, counts: Mapping[tuple[str, date, str, str], int]) -> None:
@@ -224,8 +202,7 @@ def purge(conn: Connection, before: date) -> int:
     """
     fold(conn)
     old = sa.select(t.responses.c.id).where(t.responses.c.day < before)
-    for child in (t.response_scores, t.response_items):
-        conn.execute(child.delete().where(child.c.response_id.in_(old)))
+    conn.execute(t.response_scores.delete().where(t.response_scores.c.response_id.in_(old)))
     for table in t.ROLLUPS:
         conn.execute(table.delete().where(table.c.day < before))
         for grain in ("w", "m"):
