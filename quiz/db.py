@@ -114,7 +114,7 @@ class Hooks:
         try:
             self.store.settle()
         except sa.exc.SQLAlchemyError:  # the response is already safe in the queue; the next fold takes it
-            log.exception("could not fold the rollup queues")
+            log.exception("could not fold the rollup queue")
         try:
             self.retain()
         except sa.exc.SQLAlchemyError:  # the response is already safe; a failed purge is retried tomorrow

@@ -198,7 +198,7 @@ def add_events(conn: Connection, counts: Mapping[tuple[str, date, str, str], int
 def purge(conn: Connection, before: date) -> int:
     """Delete responses (and their rollups) from days before `before`; keep the funnel counts.
 
-    Fold the queues first, in the same transaction, so no queued contribution of a deleted response is left.
+    Fold the queue first, in the same transaction, so no queued contribution of a deleted response is left.
     """
     fold(conn)
     old = sa.select(t.responses.c.id).where(t.responses.c.day < before)
