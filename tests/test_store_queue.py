@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+import quiz.store
 from quiz.db import MIGRATIONS, make_engine, migrate
-from quiz.store import Filters, Rollup, Store, writes
+from quiz.store import Filters, Rollup, Store, folding, writes
 from quiz.store import tables as t
 from tests.storage_helpers import example_record, pg_url, reset_pg
 
@@ -99,6 +100,50 @@ def test_settle_folds_once_enough_responses_were_saved(store, bank):
     assert queued(store) == 0
     store.save(saved[3:])
     assert store.fold() == 2
+    assert_same(stored_rollups(store), expected_rollups(saved))
+
+
+def test_a_long_queue_is_folded_in_several_transactions(store, bank, monkeypatch):
+    monkeypatch.setattr(quiz.store, "FOLD_LIMIT", 2)
+    saved = records(bank, 5)
+    store.save(saved)
+    with store.engine.begin() as conn:
+        assert folding.fold(conn, 2) == 2
+    assert queued(store) == 3
+    assert store.fold() == 3
+    assert queued(store) == 0
+    assert_same(stored_rollups(store), expected_rollups(saved))
+
+
+@pytest.mark.parametrize("limit", [None, 100])
+def test_rows_another_fold_took_meanwhile_are_not_added_twice(tmp_path, bank, monkeypatch, limit):
+    """On SQLite, between a fold's first read and its write lock, another fold takes those rows and a save adds one.
+
+    (PostgreSQL takes and returns rows in one statement, so nothing can happen in between.)
+    """
+    engine = make_engine(f"sqlite:///{tmp_path / 'meanwhile.sqlite3'}")
+    migrate(engine)
+    store = Store(engine)
+    saved = records(bank, 5)
+    store.save(saved[:4])
+    other = Store(store.engine)
+    add_up = folding._rollup_of
+    calls = []
+
+    def meanwhile(rows):
+        if not calls:  # the first adding up, after the first read and before the write lock
+            calls.append(rows)
+            monkeypatch.setattr(folding, "_rollup_of", add_up)  # the other fold adds up as usual
+            other.fold()
+            other.save(saved[4:])
+        return add_up(rows)
+
+    monkeypatch.setattr(folding, "_rollup_of", meanwhile)
+    with store.engine.begin() as conn:
+        taken = folding.fold(conn, limit)
+    assert taken == (1 if limit is None else 0), "only the late save is this fold's to take, and only with no limit"
+    monkeypatch.undo()
+    store.fold()
     assert_same(stored_rollups(store), expected_rollups(saved))
 
 

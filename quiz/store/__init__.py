@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from quiz.store import export, stats, tables, writes
+from quiz.store import export, folding, stats, tables, writes
 from quiz.store.records import Record, Rollup, record_from
 from quiz.store.stats import Filters, Raw
 
@@ -17,6 +17,7 @@ __all__ = ["FOLD_EVERY", "Filters", "Raw", "Record", "Rollup", "Store", "record_
 
 
 FOLD_EVERY = 256  # saves in one process between folds of the rollup queue
+FOLD_LIMIT = 2000  # responses one fold transaction takes, so a long queue never holds the write lock for long
 
 
 class Store:
@@ -54,8 +55,13 @@ class Store:
             # A cheap read first, so a dashboard with nothing queued takes no write lock.
             if conn.scalar(sa.select(sa.literal(1)).select_from(tables.queue).limit(1)) is None:
                 return 0
-        with self.engine.begin() as conn:
-            return writes.fold(conn)
+        total = 0
+        while True:
+            with self.engine.begin() as conn:
+                taken = folding.fold(conn, FOLD_LIMIT)
+            total += taken
+            if taken < FOLD_LIMIT:
+                return total
 
     def save_bulk(self, records: Iterable[Record], rollup: Rollup | None = None) -> None:
         """Store many responses in one transaction; a rollup given is flushed instead of theirs."""
@@ -71,7 +77,8 @@ class Store:
     def purge(self, before: date) -> int:
         """Delete responses from days before `before` and return how many went; funnel counts stay."""
         with self.engine.begin() as conn:
-            return writes.purge(conn, before)  # folds the queue first
+            folding.fold(conn)  # first, so no queued contribution of a deleted response is left
+            return writes.purge(conn, before)
 
     def aggregate(self, f: Filters) -> Raw:
         """Return the dashboard's sums for the filters, in one consistent read, counting every response saved."""

@@ -127,10 +127,46 @@ class Rollup:
     def add(self, record: Record) -> None:
         """Add one response's contribution to its day's rows."""
         group = (record.day, record.quiz_id, record.bank_version, record.origin or "")
-        for name, key, values in contributions(record):
-            row = self.tables[name][(*group, *key)]
-            for i, v in values:
-                row[i] += v
+        scores = {sid: score for sid, (_, score, _, _) in record.scores.items()}
+        self._add(group, record.outcome, record.crisis, scores, record.items, record.alpha)
+
+    def add_queued(self, row: Sequence[Any]) -> None:
+        """Add the contribution a queue row holds (see `queue_row`)."""
+        _, day, quiz_id, bank_version, origin, text = row
+        found = json.loads(text)
+        group = (day if isinstance(day, date) else _iso_day(day), quiz_id, bank_version, origin)
+        self._add(group, found["outcome"], found["crisis"], found["scores"], found["items"], found["alpha"])
+
+    def _add(
+        self,
+        group: tuple[Any, ...],
+        outcome: str,
+        crisis: bool,
+        scores: Mapping[str, float | None],
+        items: Mapping[str, int],
+        alpha: Mapping[str, Sequence[Sequence[Any]]],
+    ) -> None:
+        tables = self.tables
+        row = tables["daily_outcomes"][(*group, outcome)]
+        row[0] += 1
+        row[1] += int(crisis)
+        by_scale = tables["daily_scales"]
+        for sid, score in scores.items():
+            if score is not None:
+                row = by_scale[(*group, sid)]
+                _add_sums(row, score)
+                row[3 + score_bin(score)] += 1
+        by_item = tables["daily_items"]
+        for item, value in items.items():
+            _add_sums(by_item[(*group, item)], value)
+        h, g = (scores.get(axis) for axis in PLANE)
+        if h is not None and g is not None:
+            tables["daily_plane"][(*group, score_bin(h))][score_bin(g)] += 1
+        by_part = tables["daily_alpha"]
+        for sid, parts in alpha.items():
+            _add_sums(by_part[(*group, sid, "")], sum(v for _, v in parts))  # part "" holds the scale total
+            for item, v in parts:
+                _add_sums(by_part[(*group, sid, item)], v)
 
     def add_rows(self, name: str, rows: Iterable[Sequence[Any]]) -> None:
         """Add daily rows given as (day, quiz id, bank version, origin, *extra key, *values); a day may be ISO text."""
@@ -174,26 +210,6 @@ def queue_row(record: Record) -> tuple[Any, ...]:
     return (record.id, record.day.isoformat(), record.quiz_id, record.bank_version, record.origin or "", text)
 
 
-def from_queue(row: Sequence[Any]) -> Record:
-    """Rebuild from a queue row the part of a record that the rollups add up."""
-    response_id, day, quiz_id, bank_version, origin, text = row
-    found = json.loads(text)
-    return Record(
-        quiz_id=quiz_id,
-        bank_version=bank_version,
-        day=day if isinstance(day, date) else _iso_day(day),
-        locale=None,
-        origin=origin or None,
-        outcome=found["outcome"],
-        flags=(),
-        answers=found["items"],
-        scores={sid: (None, score, 1, 1) for sid, score in found["scores"].items()},
-        alpha={sid: tuple((item, v) for item, v in parts) for sid, parts in found["alpha"].items()},
-        crisis=found["crisis"],
-        id=response_id,
-    )
-
-
 WIDTHS = {"daily_outcomes": 2, "daily_scales": 3 + BINS, "daily_items": 3, "daily_plane": BINS, "daily_alpha": 3}
 VALUE_NAMES = {
     "daily_outcomes": ("n", "crisis"),
@@ -204,19 +220,8 @@ VALUE_NAMES = {
 }
 
 
-def contributions(record: Record) -> Iterable[tuple[str, tuple[object, ...], tuple[tuple[int, float], ...]]]:
-    """Yield (table, extra key, (column index, value) pairs) for everything one response adds to the rollups."""
-    yield "daily_outcomes", (record.outcome,), ((0, 1), (1, int(record.crisis)))
-    for sid, (_, score, _, _) in record.scores.items():
-        if score is not None:
-            yield "daily_scales", (sid,), ((0, 1), (1, score), (2, score * score), (3 + score_bin(score), 1))
-    for item, value in record.items.items():
-        yield "daily_items", (item,), ((0, 1), (1, value), (2, value * value))
-    h, g = (record.scores.get(axis, (None, None))[1] for axis in PLANE)
-    if h is not None and g is not None:
-        yield "daily_plane", (score_bin(h),), ((score_bin(g), 1),)
-    for sid, parts in record.alpha.items():
-        total = sum(v for _, v in parts)
-        yield "daily_alpha", (sid, ""), ((0, 1), (1, total), (2, total * total))  # part "" holds the scale total
-        for item, v in parts:
-            yield "daily_alpha", (sid, item), ((0, 1), (1, v), (2, v * v))
+def _add_sums(row: list[float], value: float) -> None:
+    """Add one value to a row that starts (n, total, total of squares)."""
+    row[0] += 1
+    row[1] += value
+    row[2] += value * value

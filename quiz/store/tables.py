@@ -123,7 +123,7 @@ daily_plane = _rollup(
 daily_alpha = _rollup("daily_alpha", lambda: [_key("scale"), _key("part")], _sums)
 ROLLUPS = (daily_outcomes, daily_scales, daily_items, daily_plane, daily_alpha)
 
-# Each saved response's contributions to the rollups wait here, one row per response, until `writes.fold`
+# Each saved response's contributions to the rollups wait here, one row per response, until `folding.fold`
 # adds many at once: a save then writes one row instead of about 340 rollup upserts. Rows are keyed by the
 # response's random id, so the queue, like the responses, keeps no arrival order.
 queue = sa.Table(

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from quiz.store import tables as t
-from quiz.store.records import VALUE_NAMES, Record, Rollup, from_queue, queue_row
+from quiz.store.records import VALUE_NAMES, Record, Rollup, queue_row
 from quiz.store.stats import next_month, period_start
 
 EVENTS = ("started", "step", "finished", "cta")
@@ -160,35 +160,6 @@ def save(conn: Connection, records: Iterable[Record]) -> None:
     insert_many(conn, t.queue, QUEUE_COLUMNS, queued)
 
 
-def fold(conn: Connection) -> int:
-    """Move every queued contribution into the day, week and month rollups; return how many responses it held.
-
-    Call it first in a transaction, and commit after: a failure then takes nothing from the queue, and every
-    row taken is added exactly once, while other processes save or fold at the same time.
-    """
-    rollup = Rollup()
-    taken = 0
-    for row in _take(conn):
-        rollup.add(from_queue(row))
-        taken += 1
-    flush_rollup(conn, rollup)
-    return taken
-
-
-def _take(conn: Connection) -> Iterable[Any]:
-    """Empty the queue and return its rows."""
-    q = t.queue
-    if conn.dialect.name == "postgresql":
-        # Under READ COMMITTED a later statement would see rows saved meanwhile: take them in one statement.
-        return list(conn.execute(q.delete().returning(*q.columns)))
-    # Take the write lock before reading, so the queue cannot change until the commit, and SQLite never
-    # has to upgrade a read lock (which fails with SQLITE_BUSY_SNAPSHOT if another process wrote meanwhile).
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
-    rows = list(conn.execute(sa.select(q)))
-    conn.execute(q.delete())  # without WHERE or RETURNING, SQLite drops whole pages instead of rows
-    return rows
-
-
 def add_events(conn: Connection, counts: Mapping[tuple[str, date, str, str], int]) -> None:
     """Add to the funnel counters, keyed by (quiz id, day, step, event)."""
     rows = [(q, d, s, e, n) for (q, d, s, e), n in sorted(counts.items(), key=lambda kv: str(kv[0]))]
@@ -200,7 +171,6 @@ def purge(conn: Connection, before: date) -> int:
 
     Fold the queue first, in the same transaction, so no queued contribution of a deleted response is left.
     """
-    fold(conn)
     old = sa.select(t.responses.c.id).where(t.responses.c.day < before)
     conn.execute(t.response_scores.delete().where(t.response_scores.c.response_id.in_(old)))
     for table in t.ROLLUPS:
