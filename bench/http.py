@@ -2,7 +2,7 @@
 
 Run: python bench/http.py [--seconds 8] [--concurrency 16]
 Both apps run under `quiz.server.run` (gunicorn sync workers, two per core) on 127.0.0.1 only. They are
-measured in alternating rounds of about two seconds, so a change in the machine's speed hits both alike.
+measured in alternating rounds of about a second, so a change in the machine's speed hits both alike.
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def main() -> None:
 
 def report(name: str, target: float, runs: dict, ports: dict[str, int], args: argparse.Namespace) -> None:
     """Hammer both apps in alternating rounds, so a change in the machine's speed hits both alike; print both."""
-    rounds = max(1, round(args.seconds / 2))
+    rounds = max(1, round(args.seconds))
     found: dict[str, list[tuple[float, float, int]]] = {kind: [] for kind in runs}
     for kind, (_, method, path, body_for) in runs.items():
         hammer(ports[kind], method, path, body_for, 1, args.concurrency)  # warm-up
