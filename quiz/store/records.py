@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import secrets
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -132,8 +133,8 @@ class Rollup:
 
     def add_queued(self, row: Sequence[Any]) -> None:
         """Add the contribution a queue row holds (see `queue_row`)."""
-        _, day, quiz_id, bank_version, origin, text = row
-        found = json.loads(text)
+        _, day, quiz_id, bank_version, origin, packed = row
+        found = json.loads(zlib.decompress(packed))
         group = (day if isinstance(day, date) else _iso_day(day), quiz_id, bank_version, origin)
         self._add(group, found["outcome"], found["crisis"], found["scores"], found["items"], found["alpha"])
 
@@ -193,7 +194,7 @@ def _iso_day(text: str) -> date:
 
 
 def queue_row(record: Record) -> tuple[Any, ...]:
-    """Return one response's queue row: (id, day, quiz, version, origin, what it adds to the rollups as JSON)."""
+    """Return one response's queue row: (id, day, quiz, version, origin, what it adds to the rollups)."""
     contributions = {
         "outcome": record.outcome,
         "crisis": record.crisis,
@@ -201,8 +202,8 @@ def queue_row(record: Record) -> tuple[Any, ...]:
         "items": record.items,
         "alpha": record.alpha,
     }
-    text = json.dumps(contributions, separators=(",", ":"))
-    return (record.id, record.day.isoformat(), record.quiz_id, record.bank_version, record.origin or "", text)
+    packed = zlib.compress(json.dumps(contributions, separators=(",", ":")).encode(), 1)
+    return (record.id, record.day.isoformat(), record.quiz_id, record.bank_version, record.origin or "", packed)
 
 
 WIDTHS = {"daily_outcomes": 2, "daily_scales": 3 + BINS, "daily_items": 3, "daily_plane": BINS, "daily_alpha": 3}

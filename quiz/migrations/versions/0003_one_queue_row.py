@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("response_id", sa.String(length=24), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         *previous._group(),
-        sa.Column("contributions", sa.Text(), nullable=False),
+        sa.Column("contributions", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("response_id"),
         sqlite_with_rowid=False,
     )
