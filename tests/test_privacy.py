@@ -34,6 +34,7 @@ COLUMNS = {
 }
 # The queue holds each saved response's rollup contributions until a fold adds them, keyed by its random id.
 COLUMNS["queue"] = {"response_id", "day", "quiz_id", "bank_version", "origin", "contributions"}
+COLUMNS["fold_lease"] = {"id", "until"}  # when a process may stop folding; nothing about anyone
 CONTRIBUTIONS = {"outcome", "crisis", "scores", "items", "alpha"}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import Counter
 from datetime import date
 
@@ -293,3 +294,21 @@ def test_going_back_to_0002_refills_the_item_rows_from_the_answers(store, bank):
     assert items == sum(len(r.items) for r in saved) > 0
     migrate(store.engine)
     assert sum(store.aggregate(Filters()).outcomes.values()) == 3
+
+
+def test_settle_leaves_the_queue_to_a_process_already_folding(store, bank):
+    store.fold_every = 2
+    other = Store(store.engine)
+    with store.engine.begin() as conn:
+        assert folding.claim(conn, time.time()), "the other process starts folding"
+    store.save(records(bank, 2))
+    assert store.settle() == 0 and queued(store) == 2, "no second process adds up the same queue"
+    with store.engine.begin() as conn:
+        folding.release(conn)
+    assert other.fold() == 2
+    store.save(records(bank, 2, seed=5))
+    assert store.settle() == 2 and queued(store) == 0
+    with store.engine.begin() as conn:
+        assert folding.claim(conn, time.time()), "settle gave the lease back"
+        assert not folding.claim(conn, time.time())
+        assert folding.claim(conn, time.time() + folding.LEASE_SECONDS + 1), "a dead process's lease runs out"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
@@ -45,8 +46,18 @@ class Store:
         self._unfolded += len(records)
 
     def settle(self) -> int:
-        """Fold the rollup queue once `fold_every` responses were saved here since the last fold."""
-        return self.fold() if self._unfolded >= self.fold_every else 0
+        """Fold the queue once `fold_every` responses were saved here, unless another process is folding it."""
+        if self._unfolded < self.fold_every:
+            return 0
+        self._unfolded = 0
+        with self.engine.begin() as conn:
+            if not folding.claim(conn, time.time()):
+                return 0  # the fold under way takes this process's responses too, or the next one does
+        try:
+            return self.fold()
+        finally:
+            with self.engine.begin() as conn:
+                folding.release(conn)
 
     def fold(self) -> int:
         """Add every queued contribution to the rollups; return how many responses that was."""

@@ -13,6 +13,19 @@ from quiz.store import writes
 from quiz.store.records import Rollup
 
 CHUNK = 500  # ids per IN (…) list, well under any database's limit on parameters
+LEASE_SECONDS = 60.0  # a fold that died frees its lease after this long
+
+
+def claim(conn: Connection, now: float) -> bool:
+    """Take the fold lease unless another process holds it; say whether this one got it."""
+    lease = t.fold_lease
+    taken = conn.execute(lease.update().where(lease.c.id == 1, lease.c.until < now).values(until=now + LEASE_SECONDS))
+    return taken.rowcount == 1
+
+
+def release(conn: Connection) -> None:
+    """Give the fold lease back."""
+    conn.execute(t.fold_lease.update().where(t.fold_lease.c.id == 1).values(until=0.0))
 
 
 def fold(conn: Connection, limit: int | None = None) -> int:

@@ -137,3 +137,12 @@ queue = sa.Table(
     sa.Column("contributions", sa.LargeBinary, nullable=False),
     **_clustered,
 )
+
+# One row: until when a process holds the right to fold for everyone. Workers reach their fold counts at
+# about the same time; without it each added up the same queue and all but one threw the work away.
+fold_lease = sa.Table(
+    "fold_lease",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("until", sa.Float, nullable=False),  # seconds since the epoch; 0 when free
+)

@@ -1,7 +1,8 @@
 """Queue one row per saved response; drop the item rows and the score index that no query read.
 
 The answers column already holds every item, and the rollups hold every item mean, so `response_items`
-was written on every save and read by nothing; so was the index on (scale, score).
+was written on every save and read by nothing; so was the index on (scale, score). A one-row lease lets
+one process at a time fold the queue for everyone.
 
 Revision ID: 0003
 Revises: 0002
@@ -46,6 +47,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("response_id"),
         sqlite_with_rowid=False,
     )
+    lease = op.create_table(
+        "fold_lease",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("until", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.bulk_insert(lease, [{"id": 1, "until": 0.0}])
 
 
 def downgrade() -> None:
@@ -54,6 +62,7 @@ def downgrade() -> None:
     if bind.execute(sa.text("SELECT 1 FROM queue LIMIT 1")).first() is not None:
         raise RuntimeError("the rollup queue is not empty: open the dashboard (which folds it) first")
     op.drop_table("queue")
+    op.drop_table("fold_lease")
     for name, (extra, values) in previous.ROLLUPS.items():
         op.create_table(
             f"queue_{name}",
