@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from flask import Flask
+from flask import Flask, Response, after_this_request, has_request_context
 
 from quiz.model import Bank, Outcome, Scores
 from quiz.store import Store, record_from
@@ -111,6 +111,11 @@ class Hooks:
         except sa.exc.SQLAlchemyError:
             log.exception("could not store a response for %s; the person still gets their result", bank.id)
             return None
+        _after_response(self.tidy)
+        return record.id
+
+    def tidy(self) -> None:
+        """Fold the rollup queue when due, and purge past the retention period; log failures, never raise."""
         try:
             self.store.settle()
         except sa.exc.SQLAlchemyError:  # the response is already safe in the queue; the next fold takes it
@@ -119,7 +124,6 @@ class Hooks:
             self.retain()
         except sa.exc.SQLAlchemyError:  # the response is already safe; a failed purge is retried tomorrow
             log.exception("could not delete responses past the retention period")
-        return record.id
 
     def on_event(self, quiz_id: str, step_id: str, event: str) -> None:
         """Count one funnel event (started, step, finished, cta) for today, with no identifiers."""
@@ -137,6 +141,19 @@ class Hooks:
             return 0
         self._last_purge = time.monotonic()
         return self.store.purge(today() - timedelta(days=days))
+
+
+def _after_response(task: Callable[[], None]) -> None:
+    """Run a task once the response is sent (a fold of a thousand responses can take a while), or now."""
+    if not has_request_context():
+        task()
+        return
+
+    def later(response: Response) -> Response:
+        response.call_on_close(task)
+        return response
+
+    after_this_request(later)
 
 
 def _locale(value: str | None) -> str | None:

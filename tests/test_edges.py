@@ -58,3 +58,18 @@ def test_a_failed_save_logs_no_answers(app, client, caplog):
     assert "lg_work_sat" not in caplog.text, "the statement's parameters (the answers) reached the log"
     with app.extensions["quiz.store"].engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM responses")).scalar() == 0, "nothing half-written"
+
+
+def test_a_due_fold_runs_after_the_response_is_sent(app, client):
+    store = app.extensions["quiz.store"]
+    store.fold_every = 1
+
+    def queued():
+        with store.engine.connect() as conn:
+            return conn.execute(sa.text("SELECT count(*) FROM queue")).scalar()
+
+    response = client.post("/api/v1/quizzes/coaching-fit/responses", json={"answers": THRIVING, "consent": True})
+    assert response.get_json()["stored"] is True
+    assert queued() == 1, "the person's answer did not wait for the fold"
+    response.close()  # what the WSGI server does once the body is sent
+    assert queued() == 0
