@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from quiz.checks import Problem
-from quiz.conditions import Context, Predicate, value_getter
+from quiz.conditions import Context
 from quiz.model import (
     CRISIS_OUTCOME,
     SAFETY_ITEM,
-    AllOf,
-    AnyOf,
     Bank,
-    Comparison,
-    Condition,
-    FlagIs,
-    IndexIs,
-    ItemIs,
     Outcome,
-    Ref,
-    ScaleIs,
     Scores,
 )
-from quiz.plan import area_gap
+from quiz.reasons import PLACEHOLDER, area_tables, explainer
 from quiz.scoring import check_answers, plan_for, score
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def fill(template: str, values: Mapping[str, object]) -> str:
     """Replace {name} placeholders with values; unknown names stay as written (no format-string tricks)."""
-    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
+    return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
 
 
 def _context(scores: Scores) -> Context:
@@ -58,9 +46,9 @@ def decide(bank: Bank, scores: Scores) -> Outcome:
     rule = next(r for r in bank.outcomes if r.id == chosen)
     text = bank.guidance[rule.id]
     body = next((v.body for v in text.variants if holds(v.when)(ctx)), text.body)
-    found = [*_reasons(bank, holds, rule.when, ctx)]
+    found = explainer(bank, rule.when)(ctx)
     for extra in text.explain:
-        found += _reasons(bank, holds, extra, ctx)
+        found += explainer(bank, extra)(ctx)
     reasons = tuple(dict.fromkeys(found))
     strain = area_strain(bank, scores)
     return Outcome(
@@ -74,58 +62,20 @@ def decide(bank: Bank, scores: Scores) -> Outcome:
     )
 
 
-def _reasons(bank: Bank, holds: Callable[[Condition], Predicate], cond: Condition, ctx: Context) -> Iterator[str]:
-    """Yield the `because` text of every comparison that held, following flags to their definitions."""
-    if isinstance(cond, AllOf | AnyOf):
-        for part in cond.all if isinstance(cond, AllOf) else cond.any:
-            if isinstance(part, Comparison):  # handled here, not by recursion: most parts are comparisons
-                if part.because and holds(part)(ctx):
-                    yield fill(part.because, _describe(bank, part, ctx))
-            elif holds(part)(ctx):
-                yield from _reasons(bank, holds, part, ctx)
-    elif isinstance(cond, FlagIs):
-        yield from _reasons(bank, holds, bank.flags[cond.flag], ctx)
-    elif isinstance(cond, Comparison) and cond.because and holds(cond)(ctx):
-        yield fill(cond.because, _describe(bank, cond, ctx))
-
-
-def _describe(bank: Bank, cond: Comparison, ctx: Context) -> dict[str, object]:
-    """Name the values a `because` sentence may quote."""
-    assert isinstance(cond, ItemIs | ScaleIs | IndexIs)
-    values: dict[str, object] = {"value": _show(value_getter(cond)(ctx))}
-    if isinstance(cond, ScaleIs):
-        values["label"] = bank.scales[cond.scale].label
-        values["band"] = ctx.scales[cond.scale].band or ""
-    elif isinstance(cond, IndexIs):
-        values["label"] = bank.indices[cond.index].label
-    _, operand = cond.operator
-    values["other"] = _show(value_getter(operand)(ctx) if isinstance(operand, Ref) else operand)
-    return values
-
-
-def _show(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
 def area_strain(bank: Bank, scores: Scores) -> dict[str, float]:
     """Return each answered area's strain, 0-100: the larger of its life gap and its day-to-day difficulty."""
-    items = plan_for(bank).items
+    answers = scores.answers
     strain: dict[str, float] = {}
-    for area in bank.areas:
+    for area in area_tables(bank):
         parts: list[float] = []
-        sat, imp = scores.answers.get(area.satisfaction), scores.answers.get(area.importance)
+        sat, imp = answers.get(area.satisfaction), answers.get(area.importance)
         if isinstance(sat, int) and isinstance(imp, int):
-            s, i = items[area.satisfaction], items[area.importance]
-            parts.append(area_gap(sat, s.lo, s.hi, imp, i.lo, i.hi))
-        value = scores.answers.get(area.functioning) if area.functioning else None
-        if isinstance(value, int) and area.functioning:
-            f = items[area.functioning]
-            difficulty = (value - f.lo) / (f.hi - f.lo)
-            parts.append(difficulty if f.question.reverse else 1 - difficulty)
+            parts.append(area.gaps[sat][imp])  # scored answers are checked ones, so they are in the table
+        value = answers.get(area.functioning) if area.functioning else None
+        if isinstance(value, int):
+            parts.append(area.levels[value])
         if parts:
-            strain[area.id] = round(max(parts) * 100, 1)
+            strain[area.id] = max(parts)
     return strain
 
 

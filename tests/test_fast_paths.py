@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from quiz.bank import load_bank, parse_bank
 from quiz.checks import bank_questions, response_of
-from quiz.conditions import Context, compile_condition
-from quiz.model import AnyOf, ItemIs, ScaleIs, ScaleScore
-from quiz.plan import plan_for
+from quiz.conditions import Context, compile_condition, value_getter
+from quiz.guidance import assess, fill
+from quiz.model import AllOf, AnyOf, FlagIs, IndexIs, ItemIs, Ref, ScaleIs, ScaleScore
+from quiz.plan import area_gap, plan_for
+from quiz.reasons import show
 from quiz.scales import score_scale
 from quiz.scoring import check_answers, score
 from quiz.visibility import by_gates, visible_answers, walk
@@ -107,3 +109,62 @@ def test_a_screen_of_thresholds_holds_exactly_when_one_part_does(pick, one, low,
     ctx = Context(answers, scales)
     parts = tuple(PARTS[i] for i in sorted(chosen))
     assert compile_condition(AnyOf(any=parts))(ctx) is any(compile_condition(p)(ctx) for p in parts)
+
+
+def _plain_reasons(cond, ctx):
+    """Yield `because` sentences by walking the condition, as the guidance did before it was compiled."""
+    holds = PLAN.predicate
+    if isinstance(cond, AllOf | AnyOf):
+        for part in cond.all if isinstance(cond, AllOf) else cond.any:
+            if isinstance(part, ItemIs | ScaleIs | IndexIs):
+                if part.because and holds(part)(ctx):
+                    yield _plain_fill(part, ctx)
+            elif holds(part)(ctx):
+                yield from _plain_reasons(part, ctx)
+    elif isinstance(cond, FlagIs):
+        yield from _plain_reasons(BANK.flags[cond.flag], ctx)
+    elif isinstance(cond, ItemIs | ScaleIs | IndexIs) and cond.because and holds(cond)(ctx):
+        yield _plain_fill(cond, ctx)
+
+
+def _plain_fill(cond, ctx):
+    values = {"value": show(value_getter(cond)(ctx))}
+    if isinstance(cond, ScaleIs):
+        values.update(label=BANK.scales[cond.scale].label, band=ctx.scales[cond.scale].band or "")
+    elif isinstance(cond, IndexIs):
+        values["label"] = BANK.indices[cond.index].label
+    _, operand = cond.operator
+    values["other"] = show(value_getter(operand)(ctx) if isinstance(operand, Ref) else operand)
+    return fill(cond.because, values)
+
+
+def _plain_strain(answers):
+    strain = {}
+    for area in BANK.areas:
+        parts = []
+        sat, imp = answers.get(area.satisfaction), answers.get(area.importance)
+        if isinstance(sat, int) and isinstance(imp, int):
+            s, i = PLAN.items[area.satisfaction], PLAN.items[area.importance]
+            parts.append(area_gap(sat, s.lo, s.hi, imp, i.lo, i.hi))
+        value = answers.get(area.functioning) if area.functioning else None
+        if isinstance(value, int):
+            f = PLAN.items[area.functioning]
+            difficulty = (value - f.lo) / (f.hi - f.lo)
+            parts.append(difficulty if f.question.reverse else 1 - difficulty)
+        if parts:
+            strain[area.id] = round(max(parts) * 100, 1)
+    return strain
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_sets())
+def test_compiled_reasons_and_strains_match_the_plain_walk(raw):
+    clean, _ = check_answers(BANK, raw)
+    scores, outcome = assess(BANK, clean)
+    ctx = Context(scores.answers, scores.scales, scores.indices, set(scores.flags))
+    rule = next(r for r in BANK.outcomes if r.id == outcome.id)
+    expected = [*_plain_reasons(rule.when, ctx)]
+    for extra in BANK.guidance[rule.id].explain:
+        expected += _plain_reasons(extra, ctx)
+    assert outcome.reasons == tuple(dict.fromkeys(expected))
+    assert outcome.area_strain == _plain_strain(scores.answers)
