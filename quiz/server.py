@@ -13,7 +13,7 @@ from flask import Flask
 def run(app: Flask, host: str, port: int) -> None:
     """Serve with gunicorn's sync workers (two per core) on POSIX, waitress elsewhere."""
     # Everything built at start-up (the app, the compiled banks, plotly) lives as long as the process: move it
-    # out of the garbage collector's sight, or every full collection walks it again; it was a fifth of a
+    # out of the garbage collector's sight, or every full collection walks it again; it was a seventh of a
     # worker's time under load. Forked workers then also share those pages instead of copying them.
     gc.collect()
     gc.freeze()
