@@ -18,7 +18,7 @@ class SweptMemoryStorage(MemoryStorage):
     """limits' in-memory counters, with expired ones swept inline at most once a second.
 
     The stock storage starts a fresh timer thread every 10 ms while requests come in, just to sweep;
-    under load that was a tenth of a stored submission's time.
+    in a test-client loop of stored submissions that was about a quarter of the limiter's time.
     """
 
     STORAGE_SCHEME = ["quiz-memory"]

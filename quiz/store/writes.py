@@ -149,7 +149,7 @@ def save(conn: Connection, records: Iterable[Record]) -> None:
     """Store responses and queue their rollup contributions, all in the caller's transaction.
 
     One queue row per response costs a fraction of adding to a day's, a week's and a month's rollup rows;
-    `fold` does that later for many responses at once.
+    `folding.fold` does that later for many responses at once.
     """
     records = list(records)
     # Every row is built before the first INSERT: on SQLite that takes the write lock, which other
@@ -169,7 +169,8 @@ def add_events(conn: Connection, counts: Mapping[tuple[str, date, str, str], int
 def purge(conn: Connection, before: date) -> int:
     """Delete responses (and their rollups) from days before `before`; keep the funnel counts.
 
-    Fold the queue first, in the same transaction, so no queued contribution of a deleted response is left.
+    The caller folds the queue first, in the same transaction, so no queued contribution of a deleted
+    response is left (`Store.purge` does).
     """
     old = sa.select(t.responses.c.id).where(t.responses.c.day < before)
     conn.execute(t.response_scores.delete().where(t.response_scores.c.response_id.in_(old)))
