@@ -14,6 +14,7 @@ from quiz.conditions import Context, compile_condition, value_getter
 from quiz.guidance import assess, fill
 from quiz.model import AllOf, AnyOf, FlagIs, IndexIs, ItemIs, Ref, ScaleIs, ScaleScore
 from quiz.plan import area_gap, plan_for
+from quiz.profiles import join_words
 from quiz.reasons import show
 from quiz.scales import score_scale
 from quiz.scoring import check_answers, score
@@ -156,9 +157,29 @@ def _plain_strain(answers):
     return strain
 
 
+def _plain_profile(ctx, strain):
+    if not strain:
+        return  # no area answered: no profile at all
+    profile, labels = BANK.profile, {a.id: a.label for a in BANK.areas}
+    well = [labels[a] for a, v in strain.items() if v < profile.well_below]
+    hard = [labels[a] for a, v in strain.items() if v >= profile.hard_from]
+    if well and hard:
+        yield fill(profile.mixed, {"well": join_words(well), "hard": join_words(hard)})
+    elif len(hard) == len(strain):
+        yield profile.all_hard
+    elif len(well) == len(strain):
+        yield profile.all_well
+    yield from (note.text for note in profile.notes if PLAN.predicate(note.when)(ctx))
+
+
+def _plain_body(outcome_id, ctx):
+    text = BANK.guidance[outcome_id]
+    return next((v.body for v in text.variants if PLAN.predicate(v.when)(ctx)), text.body)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answer_sets())
-def test_compiled_reasons_and_strains_match_the_plain_walk(raw):
+def test_compiled_guidance_matches_the_plain_walk(raw):
     clean, _ = check_answers(BANK, raw)
     scores, outcome = assess(BANK, clean)
     ctx = Context(scores.answers, scores.scales, scores.indices, set(scores.flags))
@@ -168,3 +189,5 @@ def test_compiled_reasons_and_strains_match_the_plain_walk(raw):
         expected += _plain_reasons(extra, ctx)
     assert outcome.reasons == tuple(dict.fromkeys(expected))
     assert outcome.area_strain == _plain_strain(scores.answers)
+    assert outcome.profile == tuple(_plain_profile(ctx, outcome.area_strain))
+    assert outcome.body == _plain_body(outcome.id, ctx)

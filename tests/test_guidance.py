@@ -17,7 +17,9 @@ from answer_sets import (
     who5,
 )
 
-from quiz.guidance import area_strain, decide, fill, join_words
+from quiz.guidance import decide, fill
+from quiz.plan import plan_for
+from quiz.profiles import area_strain, join_words, portrait
 from quiz.scoring import score
 
 # a screen that is positive but not severe; follow-ups answered mildly so PHQ-9 and GAD-7 stay below 10
@@ -257,7 +259,7 @@ def test_crisis_has_no_booking_call_to_action(bank, value):
 
 def test_area_strain_is_the_larger_of_gap_and_difficulty(bank):
     scores = score(bank, answers(lg_work_sat=2, lg_work_imp=10, fn_work=1, lg_partner_sat=10, fn_close=3))
-    strain = area_strain(bank, scores)
+    strain = area_strain(portrait(plan_for(bank)), scores.answers)
     assert strain["work"] == 80  # gap (10 - 2) / 10 x 10 / 10 beats difficulty 1 / 4
     assert strain["partner"] == 75  # difficulty 3 / 4 beats a gap of 0
     assert strain["health"] == 18  # no functioning item, so the gap alone: (10 - 7) / 10 x 6 / 10
