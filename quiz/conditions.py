@@ -52,7 +52,7 @@ def compile_condition(cond: Condition) -> Predicate:
     if isinstance(cond, AllOf):
         return _all_of(tuple(compile_condition(c) for c in cond.all))
     if isinstance(cond, AnyOf):
-        thresholds = tuple(_threshold(c) for c in cond.any)
+        thresholds = tuple(threshold(c) for c in cond.any)
         if all(thresholds):  # the common screen "any of these scores is past its cut-off", read in one loop
             return _any_threshold(thresholds)  # type: ignore[arg-type]
         return _any_of(tuple(compile_condition(c) for c in cond.any))
@@ -91,7 +91,7 @@ def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
 Threshold = tuple[bool, str, int, Callable[[float, float], bool], float]  # is a scale, name, field, op, number
 
 
-def _threshold(cond: Condition) -> Threshold | None:
+def threshold(cond: Condition) -> Threshold | None:
     """Describe a comparison of a scale or an item with a number, or return None for anything else."""
     if not isinstance(cond, ScaleIs | ItemIs):
         return None
@@ -114,7 +114,7 @@ def _any_threshold(parts: tuple[Threshold, ...]) -> Predicate:
         left: Any
         for is_scale, name, at, op, operand in parts:
             if is_scale:
-                left = scales.get(name, _MISSING)[at]
+                left = scales.get(name, MISSING)[at]
             else:
                 left = answers.get(name)
                 if isinstance(left, tuple):  # multiple choice: any picked option that matches
@@ -136,17 +136,17 @@ def value_getter(cond: ScaleIs | IndexIs | ItemIs | Ref) -> Getter:
     if isinstance(cond, ScaleIs):
         name, measure = cond.scale, cond.measure
         if measure == "raw":
-            return lambda ctx: ctx.scales.get(name, _MISSING).raw
-        return lambda ctx: ctx.scales.get(name, _MISSING).score
+            return lambda ctx: ctx.scales.get(name, MISSING).raw
+        return lambda ctx: ctx.scales.get(name, MISSING).score
     if isinstance(cond, Ref) and cond.scale is not None:
         scale = cond.scale
-        return lambda ctx: ctx.scales.get(scale, _MISSING).score
+        return lambda ctx: ctx.scales.get(scale, MISSING).score
     index = cond.index
     assert index is not None
     return lambda ctx: ctx.indices.get(index)
 
 
-_MISSING = ScaleScore(None, None, None, 0, 0)
+MISSING = ScaleScore(None, None, None, 0, 0)
 
 
 def _number(value: AnswerValue | None) -> float | None:
@@ -186,7 +186,7 @@ def _compile_compare(get: Getter, cond: Comparison) -> Predicate:
         name, raw = cond.scale, cond.measure == "raw"
 
         def scale_against_number(ctx: Context) -> bool:
-            found = ctx.scales.get(name, _MISSING)
+            found = ctx.scales.get(name, MISSING)
             left = found.raw if raw else found.score
             return left is not None and op(left, operand)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 
 from quiz.model import AnswerValue, Index, IndexTerm, ScaleScore
 
 ITEM, SCALE, MAX, MIN = range(4)
-# kind, the item or scales it reads, the item's lowest value and span, weight, invert
-Term = tuple[int, tuple[str, ...], int, int, float, bool]
+# kind, what it reads (an item or scale id, or a tuple of scale ids for max and min), lowest value, span, weight, invert
+Term = tuple[int, "str | tuple[str, ...]", int, int, float, bool]
+_score = attrgetter("score")
 
 
 def compile_index(index: Index, ranges: Mapping[str, tuple[int, int]]) -> tuple[Term, ...]:
@@ -19,9 +21,9 @@ def compile_index(index: Index, ranges: Mapping[str, tuple[int, int]]) -> tuple[
 def _term(term: IndexTerm, ranges: Mapping[str, tuple[int, int]]) -> Term:
     if term.item is not None:
         lo, hi = ranges[term.item]
-        return ITEM, (term.item,), lo, hi - lo, term.weight, term.invert
+        return ITEM, term.item, lo, hi - lo, term.weight, term.invert
     if term.scale is not None:
-        return SCALE, (term.scale,), 0, 100, term.weight, term.invert
+        return SCALE, term.scale, 0, 100, term.weight, term.invert
     kind, names = (MAX, term.max) if term.max is not None else (MIN, term.min or ())
     return kind, names, 0, 100, term.weight, term.invert
 
@@ -34,13 +36,13 @@ def index_value(
     for kind, names, lo, span, weight, invert in terms:
         # one loop with the kinds inline: a call per term cost more than the arithmetic
         if kind == SCALE:
-            found = scales[names[0]].score
+            found = scales[names].score  # type: ignore[index]
         elif kind == ITEM:
-            answer = answers.get(names[0])
+            answer = answers.get(names)  # type: ignore[arg-type]
             found = answer if isinstance(answer, int) else None
-        else:
-            values = [v for name in names if (v := scales[name].score) is not None]
-            found = None if len(values) < len(names) else max(values) if kind == MAX else min(values)
+        else:  # the scores read in C, with no comprehension frame
+            values = list(map(_score, map(scales.__getitem__, names)))
+            found = None if None in values else max(values) if kind == MAX else min(values)
         if found is not None:
             value = (found - lo) / span
             weighted += weight * (1 - value if invert else value)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, Tag, model_validator
@@ -382,10 +382,11 @@ class ScaleScore(NamedTuple):
         return self.raw is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Scores:
+class Scores(NamedTuple):
     """Everything scoring derives from one set of answers."""
 
+    # a named tuple, as ScaleScore: built once per response on the hot path, and several times cheaper than a
+    # frozen dataclass
     answers: Mapping[str, AnswerValue]
     scales: Mapping[str, ScaleScore]
     indices: Mapping[str, float | None]
@@ -393,8 +394,7 @@ class Scores:
     shown: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The guidance chosen for one set of scores, with the reasons that drove it."""
 
     id: str
@@ -403,7 +403,7 @@ class Outcome:
     call_to_action: str
     reasons: tuple[str, ...] = ()
     profile: tuple[str, ...] = ()
-    area_strain: Mapping[str, float] = field(default_factory=dict)
+    area_strain: Mapping[str, float] = MappingProxyType({})
 
 
 for _recursive in (AllOf, AnyOf, NotOf, Section, Question, Variant, ProfileRule, OutcomeRule, Bank):

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from quiz.checks import response_of, scale_range
 from quiz.conditions import Predicate, compile_condition
 from quiz.gates import compile_gates
-from quiz.indices import Term, compile_index
+from quiz.indices import compile_index
 from quiz.model import AnswerValue, Band, Bank, Condition, Question, Scale, ScaleScore, Section
 
 Values = Callable[[Mapping[str, AnswerValue]], tuple[Any, ...]]
@@ -48,8 +48,8 @@ class GapScale:
     """A life-gap scale: pairs of (satisfaction, importance) questions with their ranges."""
 
     pairs: tuple[tuple[str, int, int, str, int, int], ...]
-    values: Values  # satisfaction, importance, satisfaction, ... in one C call
-    gaps: tuple[dict[int, dict[int, float]], ...]  # per pair: satisfaction -> importance -> the area's gap
+    gaps: tuple[tuple[str, str, dict[tuple[int, int], float]], ...]  # per pair: its ids, and each answer pair's gap
+    complete: dict[float, ScaleScore]  # the whole score for each raw score, 0.0 to 10.0, when every pair is answered
     min_answered: float
 
 
@@ -81,7 +81,7 @@ class Plan:
                 self.items[q.id] = Item(q, si, frozenset(values), min(values), max(values), show)
         self.scales = {sid: self._compile_scale(s) for sid, s in bank.scales.items()}
         ranges = {qid: (item.lo, item.hi) for qid, item in self.items.items()}
-        self.indices: dict[str, tuple[Term, ...]] = {iid: compile_index(ix, ranges) for iid, ix in bank.indices.items()}
+        self.indices = tuple((iid, compile_index(ix, ranges)) for iid, ix in bank.indices.items())
         self.flags = tuple((name, compile_condition(c)) for name, c in bank.flags.items())
         self.outcomes = tuple((rule.id, compile_condition(rule.when)) for rule in bank.outcomes)
         self._compiled: dict[int, Predicate] = {}
@@ -111,17 +111,17 @@ class Plan:
     def _compile_scale(self, scale: Scale) -> SumScale | GapScale:
         share = scale.min_answered or self.bank.min_answered
         if scale.method == "gap":
-            pairs = []
+            pairs, gaps = [], []
             for sat, imp in scale.pairs:
                 a, b = self.items[sat], self.items[imp]
                 pairs.append((sat, a.lo, a.hi, imp, b.lo, b.hi))
-            gaps = tuple(
-                {s: {i: area_gap(s, s_lo, s_hi, i, i_lo, i_hi) for i in b.allowed} for s in a.allowed}
-                for (a, b), (_, s_lo, s_hi, _, i_lo, i_hi) in zip(
-                    ((self.items[x], self.items[y]) for x, y in scale.pairs), pairs, strict=True
+                gaps.append(
+                    (sat, imp, {(s, i): area_gap(s, a.lo, a.hi, i, b.lo, b.hi) for s in a.allowed for i in b.allowed})
                 )
-            )
-            return GapScale(tuple(pairs), values_of([i for p in scale.pairs for i in p]), gaps, share)
+            count = len(pairs)
+            # a raw score is a mean of gaps times 10, rounded to 0.1: one of 101 values, each the float k / 10
+            whole = {k / 10: ScaleScore(k / 10, round(k / 10 * 10, 1), None, count, count) for k in range(101)}
+            return GapScale(tuple(pairs), tuple(gaps), whole, share)
         items = tuple((i, self.items[i].question.reverse, self.items[i].lo, self.items[i].hi) for i in scale.items)
         lo, hi = scale_range(self.bank, scale)
         table = tuple((round((raw - lo) * 100 / (hi - lo), 1), band_of(scale.bands, raw)) for raw in range(lo, hi + 1))

@@ -6,15 +6,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from quiz.conditions import Context, Predicate, value_getter
+from quiz.conditions import MISSING, Context, Getter, threshold, value_getter
 from quiz.model import AllOf, AnyOf, Comparison, Condition, FlagIs, IndexIs, ItemIs, Ref, ScaleIs
 from quiz.plan import Plan
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 Explainer = Callable[[Context, list[str]], None]  # appends the sentences of the parts that hold
-Say = Callable[[Context], str]
-Piece = str | Say  # a literal, or what a placeholder reads from the scores
-TEXT, SAY, NESTED = range(3)  # what a step adds when its part holds: a fixed sentence, a filled one, or its parts'
+Say = Callable[[Context, Any], str]  # writes a sentence, given the value its comparison read
+Piece = str | Say  # a literal, or what a placeholder reads
+# How a step tells whether its part holds: a scale or an item compared with a number, read inline (most parts);
+# any other comparison, by its predicate; a nested condition, whose own parts then explain it.
+SCALE, ITEM, COMPARE, NESTED = range(4)
+Step = tuple[int, Any, Any, Any, Any, Any]  # kind, then: name, field, op, number, say; or predicate, getter, say
 
 
 def explainer(plan: Plan, cond: Condition) -> Explainer:
@@ -38,24 +41,42 @@ def _compile(plan: Plan, cond: Condition) -> Explainer:
     return _explain_nothing
 
 
-def _step(plan: Plan, part: Condition) -> tuple[Predicate, Any, int]:
-    """Pair a part's predicate with what it adds when it holds."""
+def _step(plan: Plan, part: Condition) -> Step:
+    """Say how to tell whether a part holds, and what it adds when it does."""
     if not isinstance(part, Comparison):
-        return plan.predicate(part), explainer(plan, part), NESTED
+        return NESTED, plan.predicate(part), None, None, None, explainer(plan, part)
     say = sentence(plan, part)
-    return plan.predicate(part), say, TEXT if isinstance(say, str) else SAY
+    found = threshold(part)
+    if found is None:
+        assert isinstance(part, ItemIs | ScaleIs | IndexIs)
+        return COMPARE, plan.predicate(part), value_getter(part), None, None, say
+    is_scale, name, at, op, number = found
+    return SCALE if is_scale else ITEM, name, at, op, number, say
 
 
-def _explain_parts(steps: tuple[tuple[Predicate, Any, int], ...]) -> Explainer:
+def _explain_parts(steps: tuple[Step, ...]) -> Explainer:
     def explain(ctx: Context, found: list[str]) -> None:
-        for holds, say, kind in steps:
-            if holds(ctx):
-                if kind == SAY:
-                    found.append(say(ctx))
-                elif kind == TEXT:
-                    found.append(say)
+        scales, answers = ctx.scales, ctx.answers
+        value: Any
+        for kind, name, at, op, number, say in steps:
+            # the tests of conditions.compile_condition, inline: a call per part cost more than the test
+            if kind == SCALE:
+                value = scales.get(name, MISSING)[at]
+                holds = value is not None and op(value, number)
+            elif kind == ITEM:
+                value = answers.get(name)
+                if isinstance(value, tuple):  # multiple choice: any picked option that matches; quoted as '?'
+                    holds, value = any(op(v, number) for v in value), None
                 else:
+                    holds = value is not None and op(value, number)
+            else:
+                holds = name(ctx)
+                value = at(ctx) if holds and at else None
+            if holds:
+                if kind == NESTED:
                     say(ctx, found)
+                else:
+                    found.append(say if isinstance(say, str) else say(ctx, value))
 
     return explain
 
@@ -68,25 +89,29 @@ def sentence(plan: Plan, cond: Comparison) -> str | Say:
     """Split a `because` template once into literals and the values its placeholders quote."""
     assert isinstance(cond, ItemIs | ScaleIs | IndexIs) and cond.because
     bank = plan.bank
-    value = value_getter(cond)
     _, operand = cond.operator
-    other = value_getter(operand) if isinstance(operand, Ref) else None
-    names: dict[str, Piece] = {
-        "value": lambda ctx: show(value(ctx)),
-        "other": (lambda ctx: show(other(ctx))) if other else show(operand),
-    }
+    other = _quote(value_getter(operand)) if isinstance(operand, Ref) else show(operand)
+    names: dict[str, Piece] = {"value": _quote_value, "other": other}
     if isinstance(cond, ScaleIs):
         scale = cond.scale
         names["label"] = bank.scales[scale].label
-        names["band"] = lambda ctx: ctx.scales[scale].band or ""
+        names["band"] = lambda ctx, value: ctx.scales[scale].band or ""
     elif isinstance(cond, IndexIs):
         names["label"] = bank.indices[cond.index].label
     split = PLACEHOLDER.split(cond.because)  # literal, name, literal, name, …, literal
     return joiner([text if at % 2 == 0 else names.get(text, "{" + text + "}") for at, text in enumerate(split)])
 
 
+def _quote_value(ctx: Context, value: Any) -> str:
+    return show(value)
+
+
+def _quote(get: Getter) -> Say:
+    return lambda ctx, value: show(get(ctx))
+
+
 def joiner(pieces: list[Piece]) -> str | Say:
-    """Return the text when no piece reads the scores, else a function that joins the pieces for a context."""
+    """Return the text when no piece reads the scores, else a function that joins the pieces."""
     literals, says = [""], []  # literals[i] comes before says[i]; the last literal ends the text
     for piece in pieces:
         if isinstance(piece, str):
@@ -96,15 +121,15 @@ def joiner(pieces: list[Piece]) -> str | Say:
             literals.append("")
     if not says:
         return literals[0]
-    if len(says) == 1:  # most sentences quote one value: two concatenations, no join
-        (a, b), (f,) = literals, says
-        return lambda ctx: a + f(ctx) + b
+    if says == [_quote_value]:  # the usual sentence quotes only its own value: no call but show's
+        a, b = literals
+        return lambda ctx, value: a + show(value) + b
     if len(says) == 2:
         (a, b, c), (f, g) = literals, says
-        return lambda ctx: a + f(ctx) + b + g(ctx) + c
+        return lambda ctx, value: a + f(ctx, value) + b + g(ctx, value) + c
     steps = tuple(zip(literals, says, strict=False))
     end = literals[-1]
-    return lambda ctx: "".join([text + say(ctx) for text, say in steps]) + end
+    return lambda ctx, value: "".join([text + say(ctx, value) for text, say in steps]) + end
 
 
 def show(value: Any) -> str:
