@@ -1,9 +1,10 @@
 """Measure how many responses to the default bank one core scores per second, validation included.
 
-Two paths are timed, each from raw answers. "scoring": check the answers (ids, types, values), drop answers to
-hidden questions, score scales, indices and flags, and choose the outcome. "with guidance text": the same plus the
-outcome's explanation (reasons, per-area profile), as the API returns it. The answer sets are generated up front,
-so only scoring is timed. Run: python bench/scoring.py [--sets 4000] [--rounds 15]
+Two paths are timed, each from raw answers. "scoring", which the target of 20,000/s applies to: check the answers
+(ids, types, values), drop answers to hidden questions, score scales, indices and flags, and choose the outcome.
+"with guidance text", reported for reference: the same plus the outcome's wording and explanation (reasons,
+per-area profile), as the API returns it. The answer sets are generated up front, so only scoring is timed.
+Run: python bench/scoring.py [--sets 4000] [--rounds 15]
 """
 
 from __future__ import annotations
@@ -103,11 +104,11 @@ def main() -> None:
     mix = ", ".join(f"{name} {n}" for name, n in outcomes.most_common())
     print(f"bank: {bank.id} v{bank.version}; {len(sets)} answer sets; outcomes: {mix}")
     print(f"machine: sum(range(1000)) takes {machine_reference():.1f} us (the same as python -m timeit prints)")
-    for name, run in (("scoring", decide_all), ("with guidance text", explain_all)):
+    for name, run, target in (("scoring", decide_all, True), ("with guidance text", explain_all, False)):
         cpu = best_of(args.rounds, lambda run=run: run(bank, sets))
         rate = len(sets) / cpu
-        verdict = "" if rate >= TARGET else " BELOW TARGET"
-        print(f"{name}: {rate:,.0f} responses/s, {cpu * 1e6 / len(sets):.1f} us each (target >= {TARGET:,}){verdict}")
+        goal = f"target >= {TARGET:,}" + ("" if rate >= TARGET else ", BELOW TARGET") if target else "for reference"
+        print(f"{name}: {rate:,.0f} responses/s, {cpu * 1e6 / len(sets):.1f} us each ({goal})")
 
 
 if __name__ == "__main__":

@@ -49,6 +49,11 @@ def compile_condition(cond: Condition) -> Predicate:
     """Compile a condition into a predicate; unanswered or incomplete values never match."""
     if cond == "always":
         return lambda ctx: True
+    if isinstance(cond, AllOf | AnyOf) and all(isinstance(c, FlagIs) for c in _parts(cond)):
+        names = frozenset(c.flag for c in _parts(cond))  # type: ignore[union-attr]
+        if isinstance(cond, AllOf):  # flags only: a set operation, not a call per flag
+            return lambda ctx: names <= ctx.flags
+        return lambda ctx: not names.isdisjoint(ctx.flags)
     if isinstance(cond, AllOf):
         return _all_of(tuple(compile_condition(c) for c in cond.all))
     if isinstance(cond, AnyOf):
@@ -66,6 +71,10 @@ def compile_condition(cond: Condition) -> Predicate:
         return _compile_item(cond)
     assert isinstance(cond, Comparison)
     return _compile_compare(value_getter(cond), cond)
+
+
+def _parts(cond: AllOf | AnyOf) -> tuple[Condition, ...]:
+    return cond.all if isinstance(cond, AllOf) else cond.any
 
 
 def _all_of(parts: tuple[Predicate, ...]) -> Predicate:

@@ -9,7 +9,7 @@ from quiz.model import AnswerValue, Index, IndexTerm, ScaleScore
 
 ITEM, SCALE, MAX, MIN = range(4)
 # kind, what it reads (an item or scale id, or a tuple of scale ids for max and min), lowest value, span, weight, invert
-Term = tuple[int, "str | tuple[str, ...]", int, int, float, bool]
+Term = tuple[int, "str | tuple[str, ...]", float, float, float, bool]
 _score = attrgetter("score")
 
 
@@ -21,11 +21,12 @@ def compile_index(index: Index, ranges: Mapping[str, tuple[int, int]]) -> tuple[
 def _term(term: IndexTerm, ranges: Mapping[str, tuple[int, int]]) -> Term:
     if term.item is not None:
         lo, hi = ranges[term.item]
-        return ITEM, term.item, lo, hi - lo, term.weight, term.invert
+        return ITEM, term.item, float(lo), float(hi - lo), term.weight, term.invert
+    # floats, so that the arithmetic below takes the interpreter's float-only paths; the results are the same
     if term.scale is not None:
-        return SCALE, term.scale, 0, 100, term.weight, term.invert
+        return SCALE, term.scale, 0.0, 100.0, term.weight, term.invert
     kind, names = (MAX, term.max) if term.max is not None else (MIN, term.min or ())
-    return kind, names, 0, 100, term.weight, term.invert
+    return kind, names, 0.0, 100.0, term.weight, term.invert
 
 
 def index_value(
@@ -45,6 +46,6 @@ def index_value(
             found = None if None in values else max(values) if kind == MAX else min(values)
         if found is not None:
             value = (found - lo) / span
-            weighted += weight * (1 - value if invert else value)
+            weighted += weight * (1.0 - value if invert else value)
             weights += weight
-    return round(weighted / weights * 100, 1) if weights else None
+    return round(weighted / weights * 100.0, 1) if weights else None

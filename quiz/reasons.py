@@ -134,8 +134,13 @@ def joiner(pieces: list[Piece]) -> str | Say:
 
 def show(value: Any) -> str:
     """Write a quoted value as a whole number when it is one, else with one decimal; '?' when missing."""
-    if value is None:
-        return "?"
-    if type(value) is int:  # the usual raw score, written without a float round trip
-        return str(value)
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    found = _shown.get(value)  # scores take few values, so most are written already
+    if found is None:
+        found = "?" if value is None else str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+        if len(_shown) < SHOWN_LIMIT:
+            _shown[value] = found
+    return found
+
+
+SHOWN_LIMIT = 4096  # raw scores, and 0-100 scores and indices to one decimal: about a thousand in the default bank
+_shown: dict[Any, str] = {}

@@ -26,6 +26,12 @@ def check_answers(bank: Bank, answers: Any) -> tuple[dict[str, AnswerValue], dic
         if set(map(type, clean.values())) <= _INT and plan.single.issuperset(clean.items()):
             errors: dict[str, str] = {}
             for qid, value in multi:
+                # the usual multiple choice, a list of distinct allowed ints, inline; anything else, in full
+                if type(value) is list and set(map(type, value)) <= _INT:
+                    picked = set(value)
+                    if len(picked) == len(value) and picked <= plan.items[qid].allowed:
+                        clean[qid] = tuple(sorted(picked))
+                        continue
                 _keep(plan.items[qid], qid, value, clean, errors)
             return clean, errors
     return _check_each(plan, answers)

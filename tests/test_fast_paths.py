@@ -128,6 +128,15 @@ def test_a_screen_of_thresholds_holds_exactly_when_one_part_does(pick, one, low,
     assert compile_condition(AnyOf(any=parts))(ctx) is any(compile_condition(p)(ctx) for p in parts)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.sampled_from("abc")), st.lists(st.sampled_from("abcd"), min_size=1, max_size=4))
+def test_conditions_on_flags_alone_are_set_operations_that_agree_with_all_and_any(raised, names):
+    ctx = Context({}, flags=set(raised))
+    parts = tuple(FlagIs(flag=name) for name in names)
+    assert compile_condition(AllOf(all=parts))(ctx) is all(name in raised for name in names)
+    assert compile_condition(AnyOf(any=parts))(ctx) is any(name in raised for name in names)
+
+
 def _plain_reasons(cond, ctx):
     """Yield `because` sentences by walking the condition, as the guidance did before it was compiled."""
     holds = PLAN.predicate
