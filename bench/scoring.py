@@ -4,7 +4,8 @@ Two paths are timed, each from raw answers. "scoring", which the target of 20,00
 (ids, types, values), drop answers to hidden questions, score scales, indices and flags, and choose the outcome.
 "with guidance text", reported for reference: the same plus the outcome's wording and explanation (reasons,
 per-area profile), as the API returns it. The answer sets are generated up front, so only scoring is timed.
-Run: python bench/scoring.py [--sets 4000] [--rounds 15]
+The paths and a reference loop take turns, round after round, and each path's best round counts, as with
+timeit; the median round is printed too. Run: python bench/scoring.py [--sets 4000] [--rounds 25]
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import time
 import timeit
@@ -72,26 +74,28 @@ def explain_all(bank: Bank, sets: list[dict[str, object]]) -> Counter[str]:
     return outcomes
 
 
-def best_of(rounds: int, run: Callable[[], object]) -> float:
-    """Return the best CPU time of several rounds."""
-    best = float("inf")
+def alternate(rounds: int, runs: dict[str, Callable[[], object]]) -> dict[str, list[float]]:
+    """Time each run once per round, the runs taking turns, and return each run's CPU times."""
+    # Taking turns, each run meets the same swings in the machine's speed, which last seconds on this one.
+    found: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(rounds):
-        cpu = time.process_time()
-        run()
-        best = min(best, time.process_time() - cpu)
-    return best
+        for name, run in runs.items():
+            cpu = time.process_time()
+            run()
+            found[name].append(time.process_time() - cpu)
+    return found
 
 
-def machine_reference() -> float:
-    """Return the best time of a fixed pure-Python loop, in us, so figures from different machines compare."""
-    return min(timeit.repeat("sum(range(1000))", number=2000, repeat=7)) / 2000 * 1e6
+def machine_reference() -> None:
+    """Run a fixed pure-Python loop 2,000 times, so figures from different machines compare."""
+    timeit.timeit("sum(range(1000))", number=2000)
 
 
 def main() -> None:
     """Run the benchmark and print the best round."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=int, default=4000, help="answer sets per round")
-    parser.add_argument("--rounds", type=int, default=15, help="rounds; the best one counts, as with timeit")
+    parser.add_argument("--rounds", type=int, default=25, help="rounds; the best one counts, as with timeit")
     parser.add_argument("--seed", type=int, default=20)
     args = parser.parse_args()
 
@@ -103,12 +107,23 @@ def main() -> None:
     assert decide_all(bank, sets) == (outcomes := explain_all(bank, sets)), "both paths must agree"
     mix = ", ".join(f"{name} {n}" for name, n in outcomes.most_common())
     print(f"bank: {bank.id} v{bank.version}; {len(sets)} answer sets; outcomes: {mix}")
-    print(f"machine: sum(range(1000)) takes {machine_reference():.1f} us (the same as python -m timeit prints)")
-    for name, run, target in (("scoring", decide_all, True), ("with guidance text", explain_all, False)):
-        cpu = best_of(args.rounds, lambda run=run: run(bank, sets))
-        rate = len(sets) / cpu
+    times = alternate(
+        args.rounds,
+        {
+            "machine": machine_reference,
+            "scoring": lambda: decide_all(bank, sets),
+            "with guidance text": lambda: explain_all(bank, sets),
+        },
+    )
+    print(f"machine: sum(range(1000)) takes {min(times['machine']) / 2000 * 1e6:.1f} us at best (as python -m timeit)")
+    for name, target in (("scoring", True), ("with guidance text", False)):
+        best, median = min(times[name]), statistics.median(times[name])
+        rate = len(sets) / best
         goal = f"target >= {TARGET:,}" + ("" if rate >= TARGET else ", BELOW TARGET") if target else "for reference"
-        print(f"{name}: {rate:,.0f} responses/s, {cpu * 1e6 / len(sets):.1f} us each ({goal})")
+        print(
+            f"{name}: {rate:,.0f} responses/s, {best * 1e6 / len(sets):.1f} us each ({goal}); "
+            f"median round {len(sets) / median:,.0f}/s"
+        )
 
 
 if __name__ == "__main__":
