@@ -10,13 +10,8 @@ from quiz.conditions import Context, Predicate
 from quiz.model import CRISIS_OUTCOME, SAFETY_ITEM, AnswerValue, Bank, Condition, Guidance, Outcome, Scores
 from quiz.plan import Plan
 from quiz.profiles import area_strain, describe, portrait
-from quiz.reasons import PLACEHOLDER, Explainer, explainer
+from quiz.reasons import Explainer, explainer
 from quiz.scoring import check_answers, plan_for, score
-
-
-def fill(template: str, values: Mapping[str, object]) -> str:
-    """Replace {name} placeholders with values; unknown names stay as written (no format-string tricks)."""
-    return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
 
 
 class Telling(NamedTuple):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from quiz.guidance import assess
 from quiz.model import Bank, Outcome, Scores
+from quiz.reasons import PLACEHOLDER
 from quiz.scoring import check_answers
 from quiz.visibility import visible_answers
 
@@ -102,3 +104,8 @@ def run(bank: Bank, raw: dict[str, Any]) -> tuple[Scores, Outcome]:
     assert not errors, errors
     kept, _ = visible_answers(bank, clean)
     return assess(bank, kept)
+
+
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """Replace {name} placeholders with values, unknown names left as written: the plain form of compiled text."""
+    return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
+from answer_sets import fill
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quiz.bank import load_bank, parse_bank
 from quiz.checks import bank_questions, response_of
 from quiz.conditions import Context, compile_condition, value_getter
-from quiz.guidance import assess, fill
+from quiz.guidance import assess
 from quiz.model import AllOf, AnyOf, FlagIs, IndexIs, ItemIs, Ref, ScaleIs, ScaleScore
 from quiz.plan import area_gap, plan_for
 from quiz.profiles import join_words

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from answer_sets import (
     FUNCTIONING,
@@ -11,16 +13,20 @@ from answer_sets import (
     SELF_ACCESS,
     all_of,
     answers,
+    fill,
     gad2,
     phq2,
     run,
     who5,
 )
 
-from quiz.guidance import decide, fill
+from quiz.bank import parse_bank
+from quiz.guidance import assess, decide
 from quiz.plan import plan_for
 from quiz.profiles import area_strain, join_words, portrait
 from quiz.scoring import score
+
+ROOT = Path(__file__).resolve().parent
 
 # a screen that is positive but not severe; follow-ups answered mildly so PHQ-9 and GAD-7 stay below 10
 LOW_MOOD = {**phq2(3), **all_of(PHQ9_MORE, 1), "phq_difficulty": 1}
@@ -331,5 +337,9 @@ def test_decide_uses_the_flags_it_is_given(bank):
     assert decide(bank, flagged).id == "crisis_support"
 
 
-def test_fill_leaves_unknown_placeholders_alone():
-    assert fill("{value} of {max} {0.__class__}", {"value": 3}) == "3 of {max} {0.__class__}"
+def test_unknown_placeholders_in_a_reason_stay_as_written():
+    text = (ROOT / "banks" / "good.yaml").read_text()
+    because = "Your low-mood score is {value} of {max} {0.__class__}, {band}."
+    bank = parse_bank(text.replace("Your low-mood score is {value} of 6.", because), "placeholders.yaml")
+    _, outcome = assess(bank, {"low_1": 2, "low_2": 2, "harm": 0, "ready": 8})
+    assert outcome.reasons == ("Your low-mood score is 4 of {max} {0.__class__}, positive screen.",)
