@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import random
 import sqlite3
 import threading
@@ -66,7 +67,7 @@ def fire(server: Server, total: int, stop: Callable[[], bool] = lambda: False) -
                     return
             try:
                 status, body = server.request("POST", QUIZ, {"answers": answers(rng), "consent": True})
-            except OSError as exc:
+            except (OSError, http.client.HTTPException) as exc:  # a kill can cut a response mid-body: not acknowledged
                 with lock:
                     errors.append(f"{type(exc).__name__}: {exc}")
                 continue
