@@ -45,9 +45,8 @@ class SumScale:
 
 @dataclass(frozen=True, slots=True)
 class GapScale:
-    """A life-gap scale: pairs of (satisfaction, importance) questions with their ranges."""
+    """A life-gap scale: pairs of (satisfaction, importance) questions, each with its gap for every answer pair."""
 
-    pairs: tuple[tuple[str, int, int, str, int, int], ...]
     gaps: tuple[tuple[str, str, dict[tuple[int, int], float]], ...]  # per pair: its ids, and each answer pair's gap
     complete: dict[float, ScaleScore]  # the whole score for each raw score, 0.0 to 10.0, when every pair is answered
     min_answered: float
@@ -111,17 +110,16 @@ class Plan:
     def _compile_scale(self, scale: Scale) -> SumScale | GapScale:
         share = scale.min_answered or self.bank.min_answered
         if scale.method == "gap":
-            pairs, gaps = [], []
+            gaps = []
             for sat, imp in scale.pairs:
                 a, b = self.items[sat], self.items[imp]
-                pairs.append((sat, a.lo, a.hi, imp, b.lo, b.hi))
                 gaps.append(
                     (sat, imp, {(s, i): area_gap(s, a.lo, a.hi, i, b.lo, b.hi) for s in a.allowed for i in b.allowed})
                 )
-            count = len(pairs)
+            count = len(gaps)
             # a raw score is a mean of gaps times 10, rounded to 0.1: one of 101 values, each the float k / 10
             whole = {k / 10: ScaleScore(k / 10, round(k / 10 * 10, 1), None, count, count) for k in range(101)}
-            return GapScale(tuple(pairs), tuple(gaps), whole, share)
+            return GapScale(tuple(gaps), whole, share)
         items = tuple((i, self.items[i].question.reverse, self.items[i].lo, self.items[i].hi) for i in scale.items)
         lo, hi = scale_range(self.bank, scale)
         table = tuple((round((raw - lo) * 100 / (hi - lo), 1), band_of(scale.bands, raw)) for raw in range(lo, hi + 1))

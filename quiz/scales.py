@@ -7,7 +7,7 @@ from operator import mul
 from typing import Any
 
 from quiz.model import AnswerValue, ScaleScore
-from quiz.plan import GapScale, ScaleBatch, SumScale, area_gap
+from quiz.plan import GapScale, ScaleBatch, SumScale
 
 
 def score_batch(batch: ScaleBatch, answers: Mapping[str, AnswerValue], into: dict[str, ScaleScore]) -> None:
@@ -55,25 +55,15 @@ def _score_partial(scale: SumScale, answers: Mapping[str, AnswerValue]) -> Scale
 
 def _score_gap(scale: GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
     get = answers.get
-    total = 0.0  # summed in order, in the partial case too, so that both give the same float
-    try:
-        for satisfaction, importance, gaps in scale.gaps:  # a plain loop beat map and zip for a handful of pairs
-            total += gaps[get(satisfaction), get(importance)]  # type: ignore[index]
-    except KeyError:  # a pair not fully answered, the rare case
-        return _score_gap_partial(scale, answers)
-    count = len(scale.gaps)
-    raw = round(total / count * 10, 1)
-    return scale.complete.get(raw) or ScaleScore(raw, round(raw * 10, 1), None, count, count)
-
-
-def _score_gap_partial(scale: GapScale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
-    total, answered, count = 0.0, 0, len(scale.pairs)
-    for sat, s_lo, s_hi, imp, i_lo, i_hi in scale.pairs:
-        s, i = answers.get(sat), answers.get(imp)
-        if isinstance(s, int) and isinstance(i, int):
-            total += area_gap(s, s_lo, s_hi, i, i_lo, i_hi)
+    total, answered = 0.0, 0  # summed in order, so that a full and a partial answer set give the same float
+    for satisfaction, importance, gaps in scale.gaps:  # a plain loop beat map and zip for a handful of pairs
+        gap = gaps.get((get(satisfaction), get(importance)))  # type: ignore[arg-type]
+        if gap is not None:  # None: a question of the pair unanswered, so not in the table
+            total += gap
             answered += 1
+    count = len(scale.gaps)
     if not answered or answered / count < scale.min_answered:
         return ScaleScore(None, None, None, answered, count)
     raw = round(total / answered * 10, 1)
-    return ScaleScore(raw, round(raw * 10, 1), None, answered, count)
+    whole = scale.complete.get(raw) if answered == count else None
+    return whole or ScaleScore(raw, round(raw * 10, 1), None, answered, count)

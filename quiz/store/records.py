@@ -152,8 +152,8 @@ class Rollup:
         row[0] += 1
         row[1] += int(crisis)
         present = [(sid, score) for sid, score in scores.items() if score is not None]
-        _add_each(tables["daily_scales"], group, present)
         by_scale = tables["daily_scales"]
+        _add_each(by_scale, group, present)
         for sid, score in present:
             by_scale[(*group, sid)][3 + score_bin(score)] += 1
         _add_each(tables["daily_items"], group, items.items())
