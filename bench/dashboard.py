@@ -26,7 +26,9 @@ sys.path[0] = str(ROOT)  # bench/http.py would otherwise shadow the standard lib
 
 import numpy as np  # noqa: E402
 
-from quiz import coach_auth, create_app, demo, exporting  # noqa: E402
+from quiz import create_app, demo  # noqa: E402
+from quiz.coach import auth as coach_auth  # noqa: E402
+from quiz.coach import export as exporting  # noqa: E402
 from quiz.store import Filters, Rollup  # noqa: E402
 from quiz.store import tables as t  # noqa: E402
 from quiz.store.records import GRAINS, VALUE_NAMES  # noqa: E402

@@ -152,7 +152,6 @@ def first_step_form(port: int) -> tuple[bytes, str]:
 def quiz_answers() -> bytes:
     """Return a plausible complete answer set for the default bank, as a stored-response body."""
     from quiz.catalog import load_catalog
-    from quiz.checks import response_of
 
     bank = load_catalog([ROOT / "questions"])["coaching-fit"]
     answers = {}
@@ -160,7 +159,7 @@ def quiz_answers() -> bytes:
         if section.show_if is not None:
             continue
         for q in section.questions:
-            values = [o.value for o in response_of(bank, q).choices()]
+            values = [o.value for o in bank.response_of(q).choices]
             answers[q.id] = [values[0]] if q.kind == "multi" else random.choice(values)
     answers["phq9_9"] = 0
     answers.update(gad2_1=0, gad2_2=1, phq2_1=0, phq2_2=1)

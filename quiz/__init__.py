@@ -62,17 +62,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["CONSENT_MODE"] not in ("opt-out", "opt-in", "off"):
         raise ValueError(f"QUIZ_CONSENT_MODE must be opt-out, opt-in or off, not {app.config['CONSENT_MODE']!r}")
 
-    from quiz import db, limits, security, web
-    from quiz.views import api, assets, coach, embed, health, taker
+    from quiz import coach, web
+    from quiz.store import database
 
     web.init_app(app)
-    security.init_app(app)
-    limits.init_app(app)
-    db.init_app(app)
+    database.init_app(app)
     coach.init_app(app)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(embed.bp)
-    app.register_blueprint(taker.bp)
-    app.register_blueprint(assets.bp)
     return app

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from quiz.bank import load_banks
-from quiz.guidance import check_examples
-from quiz.model import Bank
+from quiz.bank import Bank, load_banks
+from quiz.engine import check_examples
 
 
 def load_catalog(paths: Iterable[Path]) -> dict[str, Bank]:

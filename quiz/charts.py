@@ -8,9 +8,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from quiz.checks import bank_questions, value_range
-from quiz.model import Bank, Scores
-from quiz.plan import area_gap
+from quiz.bank.model import Bank
+from quiz.engine.scores import Scores, area_gap
 
 # The 0-100 mark on need for healing beyond which therapy (alone or beside coaching) fits better; it mirrors the
 # bank's "positive screen" range, and the page says the regions are a rough guide, not the decision itself.
@@ -47,18 +46,16 @@ class Row:
 
 def profile_rows(bank: Bank, scores: Scores) -> list[Row]:
     """List the person's profile: life gap and day-to-day difficulty per area, then the overall scores."""
-    questions = {q.id: q for q in bank_questions(bank)}
     rows: list[Row] = []
     for area in bank.areas:
-        sat, imp = scores.answers.get(area.satisfaction), scores.answers.get(area.importance)
-        if isinstance(sat, int) and isinstance(imp, int):
-            s_lo, s_hi = value_range(bank, questions[area.satisfaction])
-            i_lo, i_hi = value_range(bank, questions[area.importance])
-            gap = area_gap(sat, s_lo, s_hi, imp, i_lo, i_hi) * 100
-            rows.append(Row(f"{area.label.capitalize()}: life gap", "gap", round(gap), "higher means a bigger gap"))
+        gap = area_gap(bank, area.satisfaction, area.importance, scores.answers)
+        if gap is not None:
+            rows.append(
+                Row(f"{area.label.capitalize()}: life gap", "gap", round(gap * 100), "higher means a bigger gap")
+            )
         value = scores.answers.get(area.functioning) if area.functioning else None
         if isinstance(value, int) and area.functioning:
-            lo, hi = value_range(bank, questions[area.functioning])
+            lo, hi = bank.ranges[area.functioning]
             rows.append(
                 Row(
                     f"{area.label.capitalize()}: day-to-day difficulty",

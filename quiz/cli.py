@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import IO
 
 import click
 
-from quiz.bank import InvalidBank
+from quiz.bank import Bank, InvalidBank
 from quiz.catalog import load_catalog
-from quiz.model import Bank
 
 
 @click.group()
@@ -56,10 +56,10 @@ def bank_schema() -> dict[str, object]:
 @click.argument("quiz_id")
 @click.argument("answers_file", type=click.File("r"))
 @click.option("--banks", "banks_dir", type=click.Path(path_type=Path), default=None, help="Folder of banks.")
-def score(quiz_id: str, answers_file: click.utils.LazyFile, banks_dir: Path | None) -> None:
+def score(quiz_id: str, answers_file: IO[str], banks_dir: Path | None) -> None:
     """Score ANSWERS.json (an object of question id to value, or {"answers": {...}}) and print the result."""
     from quiz import DEFAULT_BANKS_DIR
-    from quiz.report import score_submission
+    from quiz.engine.report import score_submission
 
     banks = load_catalog([banks_dir or DEFAULT_BANKS_DIR])
     if quiz_id not in banks:
@@ -90,7 +90,7 @@ def serve(host: str, port: int) -> None:
         for error in exc.errors:
             click.echo(str(error), err=True)
         sys.exit(1)
-    from quiz.coach_auth import ensure_password
+    from quiz.coach.auth import ensure_password
 
     first = ensure_password(app.instance_path)  # before gunicorn forks, so it is printed once
     if first:
@@ -110,7 +110,7 @@ def embed_snippet(ctx: click.Context, quiz_id: str, public_url: str | None) -> N
     from flask.cli import ScriptInfo
 
     from quiz import create_app
-    from quiz.views.embed import snippets
+    from quiz.web.embed import snippets
 
     info = ctx.find_object(ScriptInfo)
     app = info.load_app() if info else create_app()

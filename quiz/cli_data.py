@@ -11,8 +11,11 @@ from typing import Any
 import click
 from flask import Flask
 
-from quiz import coach_auth, dashboard, demo, exporting, filters
-from quiz.db import today
+from quiz import demo
+from quiz.coach import auth as coach_auth
+from quiz.coach import dashboard, filters
+from quiz.coach import export as exporting
+from quiz.store.database import today
 
 BATCH = 1000
 
@@ -31,11 +34,10 @@ def _app(ctx: click.Context) -> Flask:
 @click.pass_context
 def set_password(ctx: click.Context) -> None:
     """Set the coach's password: read from stdin when piped (echo … | quiz set-password), else prompted."""
-    stdin = click.get_text_stream("stdin")
-    if stdin.isatty():
+    if sys.stdin.isatty():
         password = click.prompt("New coach password", hide_input=True, confirmation_prompt=True)
     else:
-        password = stdin.readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     try:
         coach_auth.set_password(_app(ctx).instance_path, password)
     except ValueError as exc:
@@ -110,10 +112,9 @@ def export(ctx: click.Context, fmt: str, **options: str | None) -> None:
     else:
         summary = dashboard.summary(dashboard.build(store.aggregate(found), in_view, k))
         chunks = exporting.json_chunks(store.export(found), summary)
-    out = click.get_binary_stream("stdout")
     for chunk in chunks:
-        out.write(chunk.encode("utf-8"))
-    out.flush()
+        sys.stdout.buffer.write(chunk.encode("utf-8"))
+    sys.stdout.buffer.flush()
 
 
 @click.command("purge")

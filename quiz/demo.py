@@ -7,12 +7,9 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from quiz.checks import bank_questions, value_range
-from quiz.guidance import assess
-from quiz.model import Bank, Question
-from quiz.scoring import check_answers
+from quiz.bank.model import Bank, Question
+from quiz.engine import check_answers, decide, score, walk
 from quiz.store import Record, record_from
-from quiz.visibility import visible_answers
 
 # Which latent trait drives a scale's items: answers then correlate within a scale, as real ones do.
 DISTRESS = {"anxiety", "depression", "phq9", "gad7", "old_hurt", "resistance"}
@@ -38,9 +35,9 @@ def _pull(q: Question, distress: float, growth: float) -> float:
 def answers(bank: Bank, rng: random.Random, ranges: dict[str, tuple[int, int]] | None = None) -> dict[str, object]:
     """Draw one plausible answer set: each answer near the person's traits, with noise."""
     distress, growth = rng.betavariate(2, 4), rng.betavariate(4, 2.5)
-    ranges = ranges or {q.id: value_range(bank, q) for q in bank_questions(bank)}
+    ranges = ranges or {qid: bank.ranges[qid] for qid in bank.questions}
     found: dict[str, object] = {}
-    for q in bank_questions(bank):
+    for q in bank.questions.values():
         lo, hi = ranges[q.id]
         if q.kind == "multi":
             found[q.id] = sorted(rng.sample(range(lo, hi + 1), rng.randint(0, min(3, hi - lo + 1))))
@@ -56,13 +53,14 @@ def respondents(
     """Yield scored synthetic responses spread over recent days, with the steps each one saw."""
     rng = random.Random(seed)
     today = date.today()
-    ranges = {q.id: value_range(bank, q) for q in bank_questions(bank)}
+    ranges = {qid: bank.ranges[qid] for qid in bank.questions}
     for _ in range(count):
         clean, _ = check_answers(bank, answers(bank, rng, ranges))
-        kept, shown = visible_answers(bank, clean)
-        scores, outcome = assess(bank, kept)
+        route = walk(bank, clean)
+        scores = score(bank, route)
+        outcome = decide(bank, scores)
         day = today - timedelta(days=int(rng.triangular(0, days, 0)))
-        steps = [s.id for s in bank.sections if any(q.id in shown for q in s.questions)]
+        steps = [bank.sections[i].id for i in route.steps]
         yield record_from(bank, scores, outcome, day, rng.choice(origins), bank.locale), steps
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from typing import Any
@@ -12,11 +11,6 @@ from flask import Flask
 
 def run(app: Flask, host: str, port: int) -> None:
     """Serve with gunicorn's sync workers (two per core) on POSIX, waitress elsewhere."""
-    # Everything built at start-up (the app, the compiled banks, plotly) lives as long as the process: move it
-    # out of the garbage collector's sight, or every full collection walks it again; it was a seventh of a
-    # worker's time under load. Forked workers then also share those pages instead of copying them.
-    gc.collect()
-    gc.freeze()
     workers = int(os.environ.get("QUIZ_WORKERS", 2 * (os.cpu_count() or 1)))
     print(f"Serving on http://{host}:{port}/ with {workers} workers", flush=True)
     if sys.platform == "win32":

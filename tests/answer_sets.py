@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from quiz.guidance import assess
-from quiz.model import Bank, Outcome, Scores
-from quiz.reasons import PLACEHOLDER
-from quiz.scoring import check_answers
-from quiz.visibility import visible_answers
+from quiz.bank.model import Bank
+from quiz.engine import Outcome, Scores, assess, check_answers, score, walk
+from quiz.engine.outcome import PLACEHOLDER
 
 PHQ9_MORE = ("phq9_3", "phq9_4", "phq9_5", "phq9_6", "phq9_7", "phq9_8")
 GAD7_MORE = ("gad7_3", "gad7_4", "gad7_5", "gad7_6", "gad7_7")
@@ -102,8 +100,12 @@ def run(bank: Bank, raw: dict[str, Any]) -> tuple[Scores, Outcome]:
     """Check, filter and assess answers the way the API does, failing on any invalid answer."""
     clean, errors = check_answers(bank, raw)
     assert not errors, errors
-    kept, _ = visible_answers(bank, clean)
-    return assess(bank, kept)
+    return assess(bank, walk(bank, clean).answers)
+
+
+def scored(bank: Bank, answers: Mapping[str, Any]) -> Scores:
+    """Walk and score answers that are already clean."""
+    return score(bank, walk(bank, answers))
 
 
 def fill(template: str, values: Mapping[str, object]) -> str:

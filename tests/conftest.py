@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from quiz import create_app
+from quiz.bank import Bank
 from quiz.catalog import load_catalog
-from quiz.model import Bank
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,11 +8,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from quiz.guidance import assess
-from quiz.model import Bank
-from quiz.scoring import check_answers
+from quiz.bank.model import Bank
+from quiz.engine import assess, check_answers, walk
 from quiz.store import Record, record_from
-from quiz.visibility import visible_answers
 
 DEFAULT_PG = "postgresql+psycopg://quiz:quiz@127.0.0.1:5432/quiz_test"
 
@@ -47,7 +45,7 @@ def scored(bank: Bank, answers: dict[str, object]) -> tuple[object, object]:
     """Check and score answers the way the quiz does."""
     clean, errors = check_answers(bank, answers)
     assert not errors, errors
-    kept, _ = visible_answers(bank, clean)
+    kept = walk(bank, clean).answers
     return assess(bank, kept)
 
 

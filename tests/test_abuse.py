@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from answer_sets import THRIVING
-from test_taker import Taker, outcome_of
+from test_taker import Taker, kept_responses, outcome_of
 
 from quiz import create_app
 
@@ -19,9 +19,7 @@ def kept(tmp_path, monkeypatch) -> tuple[Taker, list[dict[str, Any]]]:
     """Return a quiz taker on an app that checks careless answers, and the list of responses it keeps."""
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app({"TESTING": True, "SECRET_KEY": "s", "CARELESS_CHECK": True, "MIN_HUMAN_SECONDS": 0})
-    calls: list[dict[str, Any]] = []
-    app.extensions["quiz.on_finished"] = lambda bank, scores, outcome, **kw: calls.append({"outcome": outcome.id, **kw})
-    return Taker(app.test_client(use_cookies=False)), calls
+    return Taker(app.test_client(use_cookies=False)), kept_responses(monkeypatch)
 
 
 def run_to_check_page(taker: Taker, answers: dict[str, Any]) -> None:
@@ -44,7 +42,7 @@ def test_fast_straightlined_answers_are_checked_then_kept_as_careless(kept):
     assert response.status_code == 303
     taker.get(response.headers["Location"])
     assert outcome_of(taker.html) == "coaching"
-    assert calls == [{"outcome": "coaching", "consent": True, "origin": None, "locale": "en", "careless": True}]
+    assert calls == [{"outcome": "coaching", "origin": None, "locale": "en", "careless": True}]
 
 
 def test_revisiting_goes_back_to_the_straightlined_section(kept):
@@ -79,8 +77,7 @@ def test_filled_honeypot_shows_the_result_but_keeps_nothing(kept):
 def test_submissions_faster_than_a_person_are_not_kept(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app({"TESTING": True, "SECRET_KEY": "s", "MIN_HUMAN_SECONDS": 600})
-    calls: list[Any] = []
-    app.extensions["quiz.on_finished"] = lambda *a, **k: calls.append(k)
+    calls = kept_responses(monkeypatch)
     taker = Taker(app.test_client(use_cookies=False))
     assert taker.finish(THRIVING).status_code == 200 and outcome_of(taker.html) == "coaching"
     assert calls == []

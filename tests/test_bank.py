@@ -15,9 +15,7 @@ from quiz import create_app
 from quiz.bank import InvalidBank, load_bank, parse_bank
 from quiz.catalog import load_catalog
 from quiz.cli import main
-from quiz.guidance import check_examples
-from quiz.scoring import check_answers, missing_required
-from quiz.visibility import visible_answers
+from quiz.engine import check_answers, check_examples, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 BANKS = Path(__file__).resolve().parent / "banks"
@@ -153,9 +151,9 @@ def test_default_bank_golden_examples_answer_exactly_the_questions_shown(bank):
     for example in bank.examples:
         clean, errors = check_answers(bank, dict(example.answers))
         assert not errors, (example.name, errors)
-        kept, shown = visible_answers(bank, clean)
-        assert kept == clean, (example.name, sorted(set(clean) - set(kept)))
-        assert not missing_required(bank, kept, shown), example.name
+        route = walk(bank, clean)
+        assert route.answers == clean, (example.name, sorted(set(clean) - set(route.answers)))
+        assert not route.missing(), example.name
 
 
 def test_default_bank_has_a_crisis_example_where_everything_else_looks_well(bank):

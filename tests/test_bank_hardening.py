@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.bank import MAX_BYTES, InvalidBank, parse_bank
+from quiz.bank import InvalidBank, parse_bank
+from quiz.bank.loading import MAX_BYTES
 
 GOOD = (Path(__file__).resolve().parent / "banks" / "good.yaml").read_text()
 
@@ -23,7 +24,7 @@ def test_yes_and_no_stay_text_in_labels():
         "response_scales:", "response_scales:\n  answer: {options: [{value: 0, label: No}, {value: 1, label: Yes}]}", 1
     )
     bank = parse_bank(text, "good.yaml")
-    assert [o.label for o in bank.response_scales["answer"].choices()] == ["No", "Yes"]
+    assert [o.label for o in bank.response_scales["answer"].choices] == ["No", "Yes"]
 
 
 def test_alias_bomb_is_refused_quickly():
@@ -90,7 +91,7 @@ def test_a_bank_cannot_weaken_the_crisis_path(old, new, message):
 
 
 def test_a_self_harm_answer_chooses_crisis_support_whatever_the_flags_say(bank):
-    from quiz.guidance import choose
-    from quiz.model import Scores
+    from quiz.engine import Scores
+    from quiz.engine.outcome import choose
 
     assert choose(bank, Scores(answers={"phq9_9": 1}, scales={}, indices={}, flags=())) == "crisis_support"

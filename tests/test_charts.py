@@ -8,7 +8,7 @@ import pytest
 from answer_sets import THRIVING
 
 from quiz import charts
-from quiz.guidance import assess
+from quiz.engine import assess
 
 
 @pytest.fixture()

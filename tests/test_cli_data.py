@@ -7,10 +7,10 @@ import io
 import json
 from datetime import timedelta
 
-from quiz import coach_auth
 from quiz.cli import main
-from quiz.db import today
+from quiz.coach import auth as coach_auth
 from quiz.store import Filters
+from quiz.store.database import today
 
 
 def test_set_password_reads_stdin(app, runner):

@@ -10,9 +10,10 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from quiz import coach_auth, create_app
-from quiz.db import today
+from quiz import create_app
+from quiz.coach import auth as coach_auth
 from quiz.store import Filters
+from quiz.store.database import today
 from tests.storage_helpers import example_record
 
 PASSWORD = "correct horse battery"

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from quiz import coach_auth, create_app
-from quiz.views.embed import snippet_parts
+from quiz import create_app
+from quiz.coach import auth as coach_auth
+from quiz.web.embed import snippet_parts
 from tests.test_coach import PASSWORD, login
 
 PUBLIC = "https://quiz.example.com"

@@ -10,8 +10,8 @@ import pytest
 
 from quiz import create_app
 from quiz.cli import main
-from quiz.security import parse_origin, parse_origins
-from quiz.views import embed
+from quiz.web import embed
+from quiz.web.security import parse_origin, parse_origins
 
 ROOT = Path(__file__).resolve().parent.parent
 LOADER_LIMIT = 3 * 1024

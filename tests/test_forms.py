@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from quiz import forms
+from quiz.web import forms
 
 
 def _section(bank, section_id):

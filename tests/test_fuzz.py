@@ -24,16 +24,15 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.http import parse_accept_header
 from werkzeug.security import generate_password_hash
 
-from quiz import coach_auth, create_app
+from quiz import create_app
 from quiz.catalog import load_catalog
-from quiz.checks import response_of
-from quiz.scoring import check_answers
-from quiz.state import FORM_SALT, STATE_SALT, QuizState, Tokens
+from quiz.coach import auth as coach_auth
+from quiz.engine import check_answers, walk
 from quiz.store import Filters
 from quiz.store import tables as t
-from quiz.views.common import tokens
-from quiz.views.taker import CHECK_STEP
-from quiz.visibility import visible_answers
+from quiz.web import tokens
+from quiz.web.pages import CHECK_STEP
+from quiz.web.tokens import FORM_SALT, STATE_SALT, QuizState, Tokens
 
 FUZZ = settings(
     max_examples=1000 if os.environ.get("CI") == "true" else 150,
@@ -59,7 +58,7 @@ MARKED = f"{MARK}<\"'>"
 
 BANK = load_catalog([ROOT / "questions"])[QUIZ]
 QUESTIONS = [q for s in BANK.sections for q in s.questions]
-OPTIONS = {q.id: tuple(o.value for o in response_of(BANK, q).choices()) for q in QUESTIONS}
+OPTIONS = {q.id: tuple(o.value for o in BANK.response_of(q).choices) for q in QUESTIONS}
 MULTI = frozenset(q.id for q in QUESTIONS if q.kind == "multi")
 CONTROL_FIELDS = frozenset({"token", "state", "website", "action", "consent"})
 
@@ -295,7 +294,7 @@ def real(app, client):
     # The counter must see what the store keeps, or every "nothing stored" check below would pass vacuously.
     assert after.responses == before.responses + 2 == app.extensions["quiz.store"].count(Filters())
     assert after.funnel_total > before.funnel_total
-    kept, _ = visible_answers(BANK, check_answers(BANK, THRIVING)[0])
+    kept = walk(BANK, check_answers(BANK, THRIVING)[0]).answers
     with app.app_context():
         check = tokens().dump_state(BANK, QuizState(at=CHECK_STEP, answers=kept, consent=True))
         newer = SimpleNamespace(id=BANK.id, version=BANK.version + 1, sections=BANK.sections)

@@ -17,14 +17,13 @@ from answer_sets import (
     gad2,
     phq2,
     run,
+    scored,
     who5,
 )
 
 from quiz.bank import parse_bank
-from quiz.guidance import assess, decide
-from quiz.plan import plan_for
-from quiz.profiles import area_strain, join_words, portrait
-from quiz.scoring import score
+from quiz.engine import assess, decide
+from quiz.engine.outcome import area_strain, join_words
 
 ROOT = Path(__file__).resolve().parent
 
@@ -264,8 +263,8 @@ def test_crisis_has_no_booking_call_to_action(bank, value):
 
 
 def test_area_strain_is_the_larger_of_gap_and_difficulty(bank):
-    scores = score(bank, answers(lg_work_sat=2, lg_work_imp=10, fn_work=1, lg_partner_sat=10, fn_close=3))
-    strain = area_strain(portrait(plan_for(bank)), scores.answers)
+    scores = scored(bank, answers(lg_work_sat=2, lg_work_imp=10, fn_work=1, lg_partner_sat=10, fn_close=3))
+    strain = area_strain(bank, scores.answers)
     assert strain["work"] == 80  # gap (10 - 2) / 10 x 10 / 10 beats difficulty 1 / 4
     assert strain["partner"] == 75  # difficulty 3 / 4 beats a gap of 0
     assert strain["health"] == 18  # no functioning item, so the gap alone: (10 - 7) / 10 x 6 / 10
@@ -331,7 +330,7 @@ def test_no_quiet_struggle_note_without_a_positive_mood_screen(bank):
 
 
 def test_decide_uses_the_flags_it_is_given(bank):
-    scores = score(bank, answers())
+    scores = scored(bank, answers())
     assert decide(bank, scores).id == "coaching"
     flagged = type(scores)(scores.answers, scores.scales, scores.indices, ("safety",))
     assert decide(bank, flagged).id == "crisis_support"

@@ -9,15 +9,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from quiz.bank import load_bank
-from quiz.checks import bank_questions, response_of
-from quiz.guidance import assess
-from quiz.scoring import check_answers
-from quiz.visibility import visible_answers
+from quiz.engine import assess, check_answers, walk
 
 # the session `bank` fixture cannot feed strategies, which are built at import time
 BANK = load_bank(Path(__file__).resolve().parent.parent / "questions" / "coaching-fit.yaml")
-VALUES = {q.id: sorted(o.value for o in response_of(BANK, q).choices()) for q in bank_questions(BANK)}
-MULTI = {q.id for q in bank_questions(BANK) if q.kind == "multi"}
+VALUES = {q.id: sorted(o.value for o in BANK.response_of(q).choices) for q in BANK.questions.values()}
+MULTI = {q.id for q in BANK.questions.values() if q.kind == "multi"}
 SAFETY_AT = list(VALUES).index("phq9_9")
 
 # answers where a higher value means more distress, and WHO-5 items, where a lower one does
@@ -79,7 +76,7 @@ def assessed(raw: dict):
     """Check, filter and assess like the API; a complete random set is always valid."""
     clean, errors = check_answers(BANK, raw)
     assert not errors, errors
-    kept, _ = visible_answers(BANK, clean)
+    kept = walk(BANK, clean).answers
     return assess(BANK, kept)
 
 

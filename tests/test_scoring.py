@@ -16,13 +16,14 @@ from answer_sets import (
     answers,
     gad2,
     phq2,
+    scored,
     split,
     who5,
 )
 
 from quiz.bank import parse_bank
-from quiz.scoring import ANSWER_REQUIRED, check_answers, missing_required, score
-from quiz.visibility import visible_answers
+from quiz.engine import ANSWER_REQUIRED, check_answers, walk
+from quiz.engine.answers import missing as missing_required
 
 PHQ4 = ("gad2_1", "gad2_2", "phq2_1", "phq2_2")
 
@@ -37,7 +38,7 @@ def phq4_band(total: int) -> str:
 
 @pytest.mark.parametrize("total", range(7))
 def test_phq2_is_a_positive_screen_from_3(bank, total):
-    scores = score(bank, answers(phq2(total)))
+    scores = scored(bank, answers(phq2(total)))
     depression = scores.scales["depression"]
     assert depression.raw == total
     assert (depression.band == "positive screen") is (total >= 3)
@@ -46,7 +47,7 @@ def test_phq2_is_a_positive_screen_from_3(bank, total):
 
 @pytest.mark.parametrize("total", range(7))
 def test_gad2_is_a_positive_screen_from_3(bank, total):
-    scores = score(bank, answers(gad2(total)))
+    scores = scored(bank, answers(gad2(total)))
     anxiety = scores.scales["anxiety"]
     assert anxiety.raw == total
     assert (anxiety.band == "positive screen") is (total >= 3)
@@ -56,7 +57,7 @@ def test_gad2_is_a_positive_screen_from_3(bank, total):
 def test_phq4_bands_at_every_total_and_every_combination(bank):
     seen = set()
     for values in itertools.product(range(4), repeat=4):
-        scores = score(bank, answers(dict(zip(PHQ4, values, strict=True))))
+        scores = scored(bank, answers(dict(zip(PHQ4, values, strict=True))))
         phq4 = scores.scales["phq4"]
         assert phq4.raw == sum(values)
         assert phq4.band == phq4_band(sum(values)), values
@@ -78,7 +79,7 @@ def test_phq4_bands_at_every_total_and_every_combination(bank):
     ],
 )
 def test_phq4_boundaries(bank, total, band):
-    scores = score(bank, answers(split(total, PHQ4, 3)))
+    scores = scored(bank, answers(split(total, PHQ4, 3)))
     assert scores.scales["phq4"].band == band
     assert ("severe" in scores.flags) is (band == "severe")
 
@@ -88,7 +89,7 @@ def test_phq4_boundaries(bank, total, band):
 
 @pytest.mark.parametrize("raw", range(26))
 def test_who5_is_raw_times_four(bank, raw):
-    wellbeing = score(bank, answers(who5(raw))).scales["wellbeing"]
+    wellbeing = scored(bank, answers(who5(raw))).scales["wellbeing"]
     assert (wellbeing.raw, wellbeing.score) == (raw, raw * 4)
 
 
@@ -96,14 +97,14 @@ def test_who5_is_raw_times_four(bank, raw):
     ("raw", "percent", "positive"), [(12, 48, True), (13, 52, False), (0, 0, True), (25, 100, False)]
 )
 def test_who5_50_or_less_is_a_positive_screen(bank, raw, percent, positive):
-    scores = score(bank, answers(who5(raw)))
+    scores = scored(bank, answers(who5(raw)))
     assert scores.scales["wellbeing"].score == percent
     assert ("positive_screen" in scores.flags) is positive
 
 
 @pytest.mark.parametrize(("raw", "percent", "severe"), [(7, 28, True), (8, 32, False), (0, 0, True)])
 def test_who5_28_or_less_is_severe(bank, raw, percent, severe):
-    scores = score(bank, answers(who5(raw)))
+    scores = scored(bank, answers(who5(raw)))
     assert scores.scales["wellbeing"].score == percent
     assert ("severe" in scores.flags) is severe
     assert "positive_screen" in scores.flags
@@ -115,7 +116,7 @@ def test_who5_28_or_less_is_severe(bank, raw, percent, severe):
 def test_who5_with_four_of_five_answered_is_prorated(bank):
     raw = answers(all_of(WHO5, 3))
     del raw["who5_5"]
-    wellbeing = score(bank, raw).scales["wellbeing"]
+    wellbeing = scored(bank, raw).scales["wellbeing"]
     assert (wellbeing.raw, wellbeing.score, wellbeing.answered, wellbeing.total) == (15, 60, 4, 5)
     assert wellbeing.complete
 
@@ -123,13 +124,13 @@ def test_who5_with_four_of_five_answered_is_prorated(bank):
 def test_proration_rounds_half_up(bank):
     raw = answers(dict(zip(WHO5, (3, 3, 3, 1), strict=False)))
     del raw["who5_5"]
-    assert score(bank, raw).scales["wellbeing"].raw == 13  # 10 * 5/4 = 12.5
+    assert scored(bank, raw).scales["wellbeing"].raw == 13  # 10 * 5/4 = 12.5
 
 
 def test_who5_with_three_of_five_answered_is_incomplete(bank):
     raw = answers(all_of(WHO5, 1))
     del raw["who5_4"], raw["who5_5"]
-    scores = score(bank, raw)
+    scores = scored(bank, raw)
     wellbeing = scores.scales["wellbeing"]
     assert (wellbeing.raw, wellbeing.score, wellbeing.band, wellbeing.complete) == (None, None, None, False)
     assert (wellbeing.answered, wellbeing.total) == (3, 5)
@@ -140,18 +141,18 @@ def test_who5_with_three_of_five_answered_is_incomplete(bank):
 def test_functioning_with_three_of_four_answered_is_incomplete(bank):
     raw = answers()
     del raw["fn_close"]
-    assert not score(bank, raw).scales["functioning"].complete
+    assert not scored(bank, raw).scales["functioning"].complete
 
 
 def test_phq9_is_prorated_with_eight_of_nine_and_incomplete_with_seven(bank):
     raw = answers(phq2(3), all_of(PHQ9_MORE, 2))
-    phq9 = score(bank, raw).scales["phq9"]
+    phq9 = scored(bank, raw).scales["phq9"]
     assert (phq9.raw, phq9.answered) == (3 + 12 + 0, 9)
     del raw["phq9_8"]
-    phq9 = score(bank, raw).scales["phq9"]
+    phq9 = scored(bank, raw).scales["phq9"]
     assert (phq9.raw, phq9.answered) == (round((3 + 10) * 9 / 8), 8)
     del raw["phq9_7"]
-    assert not score(bank, raw).scales["phq9"].complete
+    assert not scored(bank, raw).scales["phq9"].complete
 
 
 # --- reverse keys --------------------------------------------------------------------------------------
@@ -164,12 +165,12 @@ def test_only_the_functioning_items_are_reverse_keyed(bank):
 
 @pytest.mark.parametrize(("in_the_way", "raw", "percent"), [(0, 16, 100), (4, 0, 0), (2, 8, 50), (1, 12, 75)])
 def test_functioning_counts_not_getting_in_the_way_as_intact(bank, in_the_way, raw, percent):
-    functioning = score(bank, answers(all_of(FUNCTIONING, in_the_way))).scales["functioning"]
+    functioning = scored(bank, answers(all_of(FUNCTIONING, in_the_way))).scales["functioning"]
     assert (functioning.raw, functioning.score) == (raw, percent)
 
 
 def test_one_area_in_the_way_lowers_functioning_by_its_amount(bank):
-    functioning = score(bank, answers(fn_work=4)).scales["functioning"]
+    functioning = scored(bank, answers(fn_work=4)).scales["functioning"]
     assert functioning.raw == 12
 
 
@@ -200,7 +201,7 @@ guidance:
 @pytest.mark.parametrize(("calm", "tense", "raw"), [(4, 1, 8), (1, 4, 2), (2, 2, 5), (3, 4, 4)])
 def test_a_reverse_item_counts_low_plus_high_minus_its_value(calm, tense, raw):
     tiny = parse_bank(REVERSED_BANK)
-    ease = score(tiny, {"calm": calm, "tense": tense}).scales["ease"]
+    ease = scored(tiny, {"calm": calm, "tense": tense}).scales["ease"]
     assert ease.raw == raw
     assert ease.score == round((raw - 2) * 100 / 6, 1)
 
@@ -211,7 +212,8 @@ def test_a_reverse_item_counts_low_plus_high_minus_its_value(calm, tense, raw):
 def shown_for(bank, raw):
     clean, errors = check_answers(bank, raw)
     assert not errors
-    return visible_answers(bank, clean)
+    route = walk(bank, clean)
+    return route.answers, list(route.shown)
 
 
 @pytest.mark.parametrize("total", range(7))
@@ -242,7 +244,7 @@ def test_answers_to_hidden_questions_are_dropped(bank):
     raw = answers(phq2(2), gad2(2), all_of(PHQ9_MORE, 3), all_of(GAD7_MORE, 3), phq_difficulty=3)
     kept, _ = shown_for(bank, raw)
     assert not set(kept) & {*PHQ9_MORE, *GAD7_MORE, "phq_difficulty"}
-    scores = score(bank, raw)
+    scores = scored(bank, raw)
     assert not set(scores.answers) & {*PHQ9_MORE, *GAD7_MORE, "phq_difficulty"}
     assert not scores.scales["phq9"].complete and not scores.scales["gad7"].complete
     # had the hidden answers counted, PHQ-9, GAD-7 and "extremely difficult" would all be severe
@@ -251,7 +253,7 @@ def test_answers_to_hidden_questions_are_dropped(bank):
 
 def test_follow_ups_count_once_shown(bank):
     raw = answers(phq2(3), all_of(PHQ9_MORE, 2), phq_difficulty=1)
-    scores = score(bank, raw)
+    scores = scored(bank, raw)
     assert scores.scales["phq9"].raw == 15
     assert scores.scales["phq9"].band == "moderately severe"
     assert "severe" in scores.flags
@@ -259,7 +261,7 @@ def test_follow_ups_count_once_shown(bank):
 
 def test_shown_follow_ups_are_required(bank):
     kept, shown = shown_for(bank, answers(gad2(4)))
-    missing = missing_required(bank, kept, shown)
+    missing = missing_required(bank, kept, tuple(shown))
     assert missing == dict.fromkeys((*GAD7_MORE, "phq_difficulty"), ANSWER_REQUIRED)
 
 
@@ -267,10 +269,10 @@ def test_optional_questions_are_not_required(bank):
     raw = answers()
     del raw["focus_areas"]
     kept, shown = shown_for(bank, raw)
-    assert missing_required(bank, kept, shown) == {}
+    assert missing_required(bank, kept, tuple(shown)) == {}
     del raw["tried_before"]
     kept, shown = shown_for(bank, raw)
-    assert missing_required(bank, kept, shown) == {"tried_before": ANSWER_REQUIRED}
+    assert missing_required(bank, kept, tuple(shown)) == {"tried_before": ANSWER_REQUIRED}
 
 
 # --- checking raw answers -------------------------------------------------------------------------------
@@ -329,12 +331,12 @@ def test_answers_must_be_an_object(bank):
 
 def test_life_gap_weighs_shortfall_by_importance(bank):
     fulfilled = {f"lg_{a}_sat": 10 for a in ("work", "partner", "family", "friends", "health")}
-    assert score(bank, answers(fulfilled)).scales["life_gap"].score == 0
+    assert scored(bank, answers(fulfilled)).scales["life_gap"].score == 0
     wanting = {**{k: 0 for k in fulfilled}, **{k.replace("_sat", "_imp"): 10 for k in fulfilled}}
-    assert score(bank, answers(wanting)).scales["life_gap"].score == 100
+    assert scored(bank, answers(wanting)).scales["life_gap"].score == 100
     half = {**wanting, "lg_work_sat": 5, "lg_partner_imp": 0}
     # work: 0.5 shortfall x 1.0 importance; partner: 1.0 x 0; the other three 1.0 -> mean 0.7
-    assert score(bank, answers(half)).scales["life_gap"].score == 70
+    assert scored(bank, answers(half)).scales["life_gap"].score == 70
 
 
 def expected_indices(raw: dict) -> tuple[float, float]:
@@ -376,7 +378,7 @@ def expected_indices(raw: dict) -> tuple[float, float]:
     ],
 )
 def test_indices_follow_the_design_formulas(bank, raw):
-    indices = score(bank, raw).indices
+    indices = scored(bank, raw).indices
     healing, growth = expected_indices(raw)
     assert indices["healing_need"] == pytest.approx(healing, abs=0.051)
     assert indices["growth_capacity"] == pytest.approx(growth, abs=0.051)
@@ -392,6 +394,6 @@ def test_extremes_of_the_indices(bank):
         readiness_confidence=10,
         readiness_importance=10,
     )
-    assert score(bank, worst).indices["healing_need"] == 100
-    assert score(bank, best).indices["healing_need"] == 0
-    assert score(bank, best).indices["growth_capacity"] == 100
+    assert scored(bank, worst).indices["healing_need"] == 100
+    assert scored(bank, best).indices["healing_need"] == 0
+    assert scored(bank, best).indices["growth_capacity"] == 100

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from itsdangerous import TimestampSigner
 
-from quiz.state import QuizState, StateError, Tokens
+from quiz.web.tokens import QuizState, StateError, Tokens
 
 
 @pytest.fixture()

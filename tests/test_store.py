@@ -10,10 +10,10 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from quiz.dashboard import cronbach_alpha
-from quiz.db import make_engine, migrate
+from quiz.coach.dashboard import cronbach_alpha
 from quiz.store import Filters, Store
 from quiz.store import tables as t
+from quiz.store.database import make_engine, migrate
 from quiz.store.stats import period_start, spans
 from tests.storage_helpers import example_record, pg_url, reset_pg
 

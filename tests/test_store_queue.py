@@ -14,9 +14,9 @@ from alembic import command
 from alembic.config import Config
 
 import quiz.store
-from quiz.db import MIGRATIONS, make_engine, migrate
 from quiz.store import Filters, Rollup, Store, folding, writes
 from quiz.store import tables as t
+from quiz.store.database import MIGRATIONS, make_engine, migrate
 from tests.storage_helpers import example_record, pg_url, reset_pg
 
 DAYS = [date(2025, 1, 30), date(2025, 2, 3), date(2025, 2, 28), date(2025, 3, 1)]

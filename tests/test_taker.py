@@ -7,9 +7,11 @@ from html import unescape
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from answer_sets import THRIVING, phq2
 
 from quiz import create_app
+from quiz.store import database
 
 QUIZ = "/q/coaching-fit"
 FIELD = re.compile(r'<input type="hidden" name="(token|state)" value="([^"]*)">')
@@ -74,6 +76,18 @@ class Taker:
 @pytest.fixture()
 def taker(client):
     return Taker(client)
+
+
+def kept_responses(monkeypatch) -> list[dict[str, Any]]:
+    """Record each response the pages ask the store to keep, instead of keeping it."""
+    calls: list[dict[str, Any]] = []
+
+    def keep(bank, scores, outcome, origin, locale, careless=None):
+        calls.append({"outcome": outcome.id, "origin": origin, "locale": locale, "careless": careless})
+        return "id"
+
+    monkeypatch.setattr(database, "keep", keep)
+    return calls
 
 
 def outcome_of(html: str) -> str:
@@ -349,41 +363,44 @@ def test_state_and_form_token_cannot_stand_in_for_each_other(taker):
 
 def test_expired_form_gets_400(app, taker):
     taker.start()
-    app.config["FORM_MAX_AGE"] = -1
-    app.extensions.pop("quiz.tokens", None)
+    app.extensions["quiz.tokens"].max_age = -1
     response = taker.submit(THRIVING)
     assert response.status_code == 400 and b"expired" in response.data
 
 
-def test_hooks_are_called_and_a_broken_one_does_not_break_the_result(app, taker):
+def test_the_store_is_told_each_step_and_a_failing_save_does_not_break_the_result(app, taker, monkeypatch):
     seen: list[Any] = []
-    app.extensions["quiz.on_event"] = lambda quiz_id, step, event: seen.append((step, event))
+    monkeypatch.setattr(database, "count", lambda quiz_id, step, event: seen.append((step, event)))
 
-    def finished(bank, scores, outcome, *, consent, origin, locale, careless):
-        seen.append((outcome.id, consent, origin, locale, careless))
-        raise RuntimeError("database down")
+    def failing(records):
+        seen.append([(r.outcome, r.origin, r.locale, r.careless) for r in records])
+        raise sa.exc.OperationalError("INSERT", {}, Exception("database down"))
 
-    app.extensions["quiz.on_finished"] = finished
+    monkeypatch.setattr(app.extensions["quiz.store"], "save", failing)
     response = taker.finish(THRIVING)
     assert response.status_code == 200 and outcome_of(taker.html) == "coaching"
     # A test finishes far faster than the bank's plausible minimum, so the response is flagged careless.
-    assert seen[0] == ("intro", "started") and ("coaching", True, None, "en", True) in seen
+    assert seen[0] == ("intro", "started") and [("coaching", None, "en", True)] in seen
     assert ("life_now", "step") in seen and seen[-1] == ("result", "finished")
 
 
-def test_allowed_framing_site_and_locale_reach_the_hook(app, taker):
-    calls: list[dict[str, Any]] = []
+def test_allowed_framing_site_and_locale_reach_the_store(app, taker, monkeypatch):
+    calls = kept_responses(monkeypatch)
     app.extensions["quiz.embed_origins"] = ("https://coach.example",)
-    app.extensions["quiz.on_finished"] = lambda *a, **k: calls.append(k)
-    taker.finish(THRIVING, consent=False, query="?embed=1&host=https://coach.example&locale=en-GB")
-    assert calls == [{"consent": False, "origin": "https://coach.example", "locale": "en-GB", "careless": True}]
+    taker.finish(THRIVING, query="?embed=1&host=https://coach.example&locale=en-GB")
+    assert calls == [{"outcome": "coaching", "origin": "https://coach.example", "locale": "en-GB", "careless": True}]
 
 
-def test_unlisted_framing_site_is_not_kept_as_origin(app, taker):
-    calls: list[Any] = []
-    app.extensions["quiz.on_finished"] = lambda *a, origin, **k: calls.append(origin)
+def test_nothing_is_kept_without_consent(app, taker, monkeypatch):
+    calls = kept_responses(monkeypatch)
+    taker.finish(THRIVING, consent=False)
+    assert calls == []
+
+
+def test_unlisted_framing_site_is_not_kept_as_origin(app, taker, monkeypatch):
+    calls = kept_responses(monkeypatch)
     taker.finish(THRIVING, query="?host=https://evil.example")
-    assert calls == [None]
+    assert [c["origin"] for c in calls] == [None]
 
 
 def test_help_page_picks_country_from_accept_language_and_the_picker(client):
@@ -423,3 +440,25 @@ def test_permalink_to_share_does_not_name_the_embedding_site(app, taker):
     )
     assert shown is not None and "/r/" in shown.group(1)
     assert "coach.example" not in shown.group(1) and "embed" not in shown.group(1)
+
+
+def test_each_step_post_walks_the_bank_once(taker, monkeypatch):
+    from quiz.engine import answers
+
+    walks: list[int] = []
+    real = answers.Walk
+
+    def counted(*args: Any) -> Any:
+        walks.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(answers, "Walk", counted)  # every walk, wherever it starts, builds one
+    taker.start()
+    assert len(walks) == 1
+    for _ in range(12):
+        walks.clear()
+        response = taker.submit(THRIVING)
+        assert len(walks) == 1, "a step POST worked out what is shown more than once"
+        if response.status_code == 303:
+            return
+    raise AssertionError("the quiz never finished")

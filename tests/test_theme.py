@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz import theme
+from quiz.web import theme
 
 GRID = [f"#{r:02x}{g:02x}{b:02x}" for r in range(0, 256, 17) for g in range(0, 256, 17) for b in range(0, 256, 17)]
 SAFE_CSS = re.compile(r':root\{color-scheme:(light|dark);(--[a-z-]+:[#0-9a-zA-Z ,"\-]+;)+\}\n')

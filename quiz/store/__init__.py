@@ -28,6 +28,7 @@ class Store:
         self.engine = engine
         self.fold_every = fold_every
         self._unfolded = 0  # responses this process queued since it last folded
+        self.last_purge = 0.0  # when this process last deleted responses past the retention period
 
     def ping(self) -> bool:
         """Say whether the database answers."""

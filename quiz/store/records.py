@@ -13,8 +13,8 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from quiz.checks import bank_questions, value_range
-from quiz.model import Bank, Outcome, Scores
+from quiz.bank.model import Bank
+from quiz.engine import Outcome, Scores
 from quiz.store.stats import period_start
 from quiz.store.tables import BIN_COLUMNS, BINS
 
@@ -49,23 +49,14 @@ class Record:
 
 
 AlphaScales = tuple[tuple[str, tuple[tuple[str, bool, int, int], ...]], ...]
-_alpha_cache: dict[int, tuple[Bank, AlphaScales]] = {}
 
 
 def _alpha_scales(bank: Bank) -> AlphaScales:
-    """List each multi-item sum scale with its items' reverse flags and ranges, worked out once per bank."""
-    cached = _alpha_cache.get(id(bank))
-    if cached is None or cached[0] is not bank:
-        cached = _alpha_cache[id(bank)] = (bank, _find_alpha_scales(bank))
-    return cached[1]
-
-
-def _find_alpha_scales(bank: Bank) -> AlphaScales:
-    questions = {q.id: q for q in bank_questions(bank)}
+    """List each multi-item sum scale with its items' reverse flags and ranges."""
     found = []
     for sid, scale in bank.scales.items():
         if scale.method == "sum" and len(scale.items) > 1:
-            items = tuple((i, questions[i].reverse, *value_range(bank, questions[i])) for i in scale.items)
+            items = tuple((i, bank.questions[i].reverse, *bank.ranges[i]) for i in scale.items)
             found.append((sid, items))
     return tuple(found)
 

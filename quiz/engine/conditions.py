@@ -1,0 +1,81 @@
+"""Evaluate a bank's structured conditions against what one set of answers has led to; pure."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from quiz.bank.model import AllOf, AnswerValue, AnyOf, Condition, FlagIs, IndexIs, ItemIs, NotOf, Ref, ScaleIs
+
+OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    "gte": operator.ge,
+    "gt": operator.gt,
+    "lte": operator.le,
+    "lt": operator.lt,
+    "eq": operator.eq,
+}
+
+
+class ScaleScore(NamedTuple):
+    """A scale's raw score, its 0-100 score and band; all None when too few items were answered."""
+
+    raw: float | None
+    score: float | None
+    band: str | None
+    answered: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        """Say whether enough items were answered to report the score."""
+        return self.raw is not None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a condition may read: answers, scale scores, indices and raised flags."""
+
+    answers: Mapping[str, AnswerValue]
+    scales: Mapping[str, ScaleScore] = field(default_factory=dict)
+    indices: Mapping[str, float | None] = field(default_factory=dict)
+    flags: Collection[str] = ()
+
+
+def holds(cond: Condition, facts: Facts) -> bool:
+    """Say whether a condition holds; an unanswered item or an incomplete score never matches."""
+    if cond == "always":
+        return True
+    if isinstance(cond, AllOf):
+        return all(holds(part, facts) for part in cond.all)
+    if isinstance(cond, AnyOf):
+        return any(holds(part, facts) for part in cond.any)
+    if isinstance(cond, NotOf):
+        return not holds(cond.not_, facts)
+    if isinstance(cond, FlagIs):
+        return cond.flag in facts.flags
+    name, operand = cond.operator
+    compare = OPERATORS[name]
+    if isinstance(cond, ItemIs):  # a multiple-choice answer matches when any option picked does
+        answer = facts.answers.get(cond.item)
+        picked = answer if isinstance(answer, tuple) else () if answer is None else (answer,)
+        return any(compare(value, operand) for value in picked)  # type: ignore[arg-type]
+    left = value_of(cond, facts)
+    right = value_of(operand, facts) if isinstance(operand, Ref) else operand
+    return left is not None and right is not None and compare(left, right)
+
+
+def value_of(target: ItemIs | ScaleIs | IndexIs | Ref, facts: Facts) -> float | None:
+    """Return the number a comparison reads: an answer, a scale's raw or 0-100 score, or an index."""
+    if isinstance(target, ItemIs):
+        answer = facts.answers.get(target.item)
+        return answer if isinstance(answer, int) else None
+    if isinstance(target, IndexIs):
+        return facts.indices.get(target.index)
+    if isinstance(target, Ref) and target.index is not None:
+        return facts.indices.get(target.index)
+    found = facts.scales.get(target.scale or "")
+    if found is None:
+        return None
+    return found.raw if isinstance(target, ScaleIs) and target.measure == "raw" else found.score

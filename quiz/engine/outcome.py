@@ -1,0 +1,165 @@
+"""Choose the outcome for a set of scores, explain what drove it, and describe each life area; pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from quiz.bank.model import (
+    CRISIS_OUTCOME,
+    SAFETY_ITEM,
+    AllOf,
+    AnyOf,
+    Bank,
+    Comparison,
+    Condition,
+    FlagIs,
+    IndexIs,
+    ItemIs,
+    Path,
+    Ref,
+    ScaleIs,
+)
+from quiz.engine.answers import check_answers, walk
+from quiz.engine.conditions import Facts, holds, value_of
+from quiz.engine.scores import Scores, area_gap, score
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class Outcome(NamedTuple):
+    """The guidance chosen for one set of scores, with the reasons that drove it."""
+
+    id: str
+    headline: str
+    body: str
+    call_to_action: str
+    reasons: tuple[str, ...] = ()
+    profile: tuple[str, ...] = ()
+    area_strain: Mapping[str, float] = MappingProxyType({})
+
+
+def choose(bank: Bank, scores: Scores) -> str:
+    """Return the id of the first outcome whose rule holds; a self-harm answer always reaches crisis support."""
+    safety = scores.answers.get(SAFETY_ITEM)
+    if isinstance(safety, int) and safety >= 1 and CRISIS_OUTCOME in bank.guidance:
+        return CRISIS_OUTCOME
+    facts = scores.facts()
+    return next(rule.id for rule in bank.outcomes if holds(rule.when, facts))  # the last rule is 'always'
+
+
+def decide(bank: Bank, scores: Scores) -> Outcome:
+    """Pick the outcome, its wording and the reasons behind it, and describe each life area."""
+    facts = scores.facts()
+    chosen = choose(bank, scores)
+    rule = next(r.when for r in bank.outcomes if r.id == chosen)
+    text = bank.guidance[chosen]
+    body = next((v.body for v in text.variants if holds(v.when, facts)), text.body)
+    reasons = [sentence for cond in (rule, *text.explain) for sentence in explain(bank, cond, facts)]
+    strain = area_strain(bank, scores.answers)
+    return Outcome(
+        id=chosen,
+        headline=text.headline,
+        body=body,
+        call_to_action=text.call_to_action,
+        reasons=tuple(dict.fromkeys(reasons)),
+        profile=describe(bank, facts, strain),
+        area_strain=strain,
+    )
+
+
+def explain(bank: Bank, cond: Condition, facts: Facts) -> Iterator[str]:
+    """Yield the `because` sentences of the parts of a condition that hold, following flags to their rules."""
+    if isinstance(cond, AllOf | AnyOf):
+        for part in cond.all if isinstance(cond, AllOf) else cond.any:
+            if (not isinstance(part, Comparison) or part.because) and holds(part, facts):
+                yield from explain(bank, part, facts)
+    elif isinstance(cond, FlagIs):
+        yield from explain(bank, bank.flags[cond.flag], facts)
+    elif isinstance(cond, ItemIs | ScaleIs | IndexIs) and cond.because and holds(cond, facts):
+        yield fill(bank, cond, cond.because, facts)
+
+
+def fill(bank: Bank, cond: ItemIs | ScaleIs | IndexIs, template: str, facts: Facts) -> str:
+    """Write a `because` sentence, quoting the value it compared ({value}, {other}, {label}, {band})."""
+    _, operand = cond.operator
+    names: dict[str, Any] = {
+        "value": show(value_of(cond, facts)),
+        "other": show(value_of(operand, facts) if isinstance(operand, Ref) else operand),
+    }
+    if isinstance(cond, ScaleIs):
+        names["label"] = bank.scales[cond.scale].label
+        names["band"] = facts.scales[cond.scale].band or ""
+    elif isinstance(cond, IndexIs):
+        names["label"] = bank.indices[cond.index].label
+    return PLACEHOLDER.sub(lambda m: str(names.get(m.group(1), m.group(0))), template)
+
+
+def show(value: Any) -> str:
+    """Write a quoted value as a whole number when it is one, else with one decimal; '?' when missing."""
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def area_strain(bank: Bank, answers: Mapping[str, Any]) -> dict[str, float]:
+    """Return each answered area's strain, 0-100: the larger of its life gap and its day-to-day difficulty."""
+    strain: dict[str, float] = {}
+    for area in bank.areas:
+        gap = area_gap(bank, area.satisfaction, area.importance, answers)
+        parts = [] if gap is None else [round(gap * 100, 1)]
+        value = answers.get(area.functioning or "")
+        if isinstance(value, int) and area.functioning:
+            lo, hi = bank.ranges[area.functioning]
+            difficulty = (value - lo) / (hi - lo)
+            parts.append(round((difficulty if bank.questions[area.functioning].reverse else 1 - difficulty) * 100, 1))
+        if parts:
+            strain[area.id] = max(parts)
+    return strain
+
+
+def describe(bank: Bank, facts: Facts, strain: Mapping[str, float]) -> tuple[str, ...]:
+    """Return the profile sentences: where life goes well and where it is hard, then the notes that hold."""
+    profile = bank.profile
+    if profile is None or not strain:
+        return ()
+    labels = {area.id: area.label for area in bank.areas}
+    well = [labels[a] for a, value in strain.items() if value < profile.well_below]
+    hard = [labels[a] for a, value in strain.items() if value >= profile.hard_from]
+    found = []
+    if well and hard:
+        words = {"well": join_words(well), "hard": join_words(hard)}
+        found.append(PLACEHOLDER.sub(lambda m: words.get(m.group(1), m.group(0)), profile.mixed))
+    elif len(hard) == len(strain):
+        found.append(profile.all_hard)
+    elif len(well) == len(strain):
+        found.append(profile.all_well)
+    found += [note.text for note in profile.notes if holds(note.when, facts)]
+    return tuple(found)
+
+
+def join_words(words: list[str]) -> str:
+    """Join labels as 'a', 'a and b' or 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def assess(bank: Bank, answers: Mapping[str, Any]) -> tuple[Scores, Outcome]:
+    """Walk, score and decide already-checked answers."""
+    scores = score(bank, walk(bank, answers))
+    return scores, decide(bank, scores)
+
+
+def check_examples(bank: Bank) -> Iterator[tuple[Path, str]]:
+    """Check that each golden example is valid and gives the outcome it expects."""
+    for ei, example in enumerate(bank.examples):
+        clean, errors = check_answers(bank, dict(example.answers))
+        for qid, message in errors.items():
+            yield ("examples", ei, "answers", qid), message
+        if errors:
+            continue
+        _, outcome = assess(bank, clean)
+        if outcome.id != example.expect:
+            message = f"example '{example.name}' gives '{outcome.id}', not the expected '{example.expect}'"
+            yield ("examples", ei, "expect"), message

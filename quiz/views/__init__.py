@@ -1,1 +1,0 @@
-"""Blueprints: thin glue between HTTP and the pure modules."""

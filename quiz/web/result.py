@@ -1,0 +1,133 @@
+"""The result page, its booking hand-off and the crisis help page; the result lives in an encrypted link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from quiz import charts
+from quiz.bank import Bank
+from quiz.engine import Outcome, Scores, check_answers, crisis_level, decide, score, walk
+from quiz.store import database
+from quiz.web import bank_or_404, countries, resources, tokens
+from quiz.web.tokens import StateError
+
+# WHO-5 is conventionally reported on 0-100 as well as its raw 0-25, and its bands are worded that way.
+PERCENT_TOO = {"WHO-5"}
+
+
+def _load(quiz_id: str, token: str) -> tuple[Bank, Scores, Outcome]:
+    bank = bank_or_404(quiz_id)
+    try:
+        raw = tokens().load_result(token, bank, current_app.config.get("RESULT_MAX_AGE"))
+    except StateError as exc:
+        abort(400, description=str(exc))
+    answers, errors = check_answers(bank, raw)
+    if errors:
+        abort(400, description="This result link does not match the current questions.")
+    scores = score(bank, walk(bank, answers))
+    return bank, scores, decide(bank, scores)
+
+
+def _booking_allowed(scores: Scores, outcome: Outcome) -> bool:
+    """Offer booking only where the guidance asks for it, and never beside a safety answer."""
+    safe = crisis_level(scores.answers) == 0 and "safety" not in scores.flags
+    return outcome.call_to_action == "booking" and safe and bool(current_app.config.get("BOOKING_URL"))
+
+
+def show(quiz_id: str, token: str) -> str:
+    """Show the result: guidance and reasons first, then scores, charts with tables, next steps, disclaimer."""
+    bank, scores, outcome = _load(quiz_id, token)
+    level = crisis_level(scores.answers)
+    crisis_first = outcome.call_to_action == "crisis" or level > 0
+    base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    charts = chart_context(bank, scores)
+    if crisis_first:
+        charts["map"] = None  # its regions name coaching, and nothing here may pitch coaching in a crisis
+    return render_template(
+        "quiz/result.html",
+        bank=bank,
+        outcome=outcome,
+        token=token,
+        # The link to keep or share leaves out the embed parameters, which name the site it was taken on.
+        permalink=base + url_for(".show", quiz_id=quiz_id, token=token).split("?", 1)[0],
+        booking=_booking_allowed(scores, outcome),
+        **score_tables(bank, scores),
+        **charts,
+        crisis=resources() if crisis_first else None,
+        crisis_level=level,
+        crisis_lead=crisis_first,
+        countries=countries(),
+        country_action=url_for(".show", quiz_id=quiz_id, token=token),
+    )
+
+
+def book(quiz_id: str, token: str) -> Any:
+    """Count the call-to-action click, then go to the coach's booking page."""
+    _, scores, outcome = _load(quiz_id, token)
+    if not _booking_allowed(scores, outcome):
+        abort(404)
+    database.count(quiz_id, "result", "cta")
+    return redirect(current_app.config["BOOKING_URL"], 303)
+
+
+def help_page(quiz_id: str) -> str:
+    """Show crisis lines for the chosen or detected country, with a picker that works without JavaScript."""
+    bank = bank_or_404(quiz_id)
+    chosen = resources()
+    return render_template(
+        "quiz/help.html",
+        bank=bank,
+        crisis=chosen,
+        crisis_level=0,
+        countries=countries(),
+        country_action=url_for(".help_page", quiz_id=quiz_id),
+    )
+
+
+def score_tables(bank: Bank, scores: Scores) -> dict[str, Any]:
+    """Split complete scale scores into screeners (raw, range, band) and reflections (0-100)."""
+    screeners, reflections = [], []
+    for sid, scale in bank.scales.items():
+        found = scores.scales.get(sid)
+        if found is None or found.raw is None:
+            continue
+        if scale.reflection:
+            reflections.append({"id": sid, "label": scale.label, "score": _num(found.score)})
+            continue
+        lo, hi = bank.scale_range(scale)
+        text = f"{_num(found.raw)} of {hi}" if lo == 0 else f"{_num(found.raw)} ({lo} to {hi})"
+        if scale.source in PERCENT_TOO:
+            text += f" ({_num(found.score)} of 100)"
+        screeners.append({"id": sid, "label": scale.label, "score": text, "band": found.band or ""})
+    indices = [{"id": i, "label": ix.label, "score": _num(scores.indices.get(i))} for i, ix in bank.indices.items()]
+    return {"screeners": screeners, "reflections": reflections, "indices": indices}
+
+
+def chart_context(bank: Bank, scores: Scores) -> dict[str, Any]:
+    """Return both figures as JSON and the rows and sentence that stand in for them without JavaScript."""
+    rows = charts.profile_rows(bank, scores)
+    healing, growth = scores.indices.get("healing_need"), scores.indices.get("growth_capacity")
+    context: dict[str, Any] = {
+        "profile_rows": rows,
+        "kinds": charts.KINDS,
+        "map": None,
+        "profile_json": charts.figure_json(charts.profile_figure(rows)) if rows else None,
+    }
+    if healing is not None and growth is not None:
+        region = charts.region_of(healing, growth)
+        context["map"] = {
+            "healing": _num(healing),
+            "growth": _num(growth),
+            "region": charts.REGIONS[region],
+            "json": charts.figure_json(charts.map_figure(healing, growth)),
+            "cutoff": _num(charts.HEALING_CUTOFF),
+        }
+    return context
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
