@@ -20,7 +20,7 @@ def _defaults(instance: Path) -> dict[str, Any]:
         "BOOKING_URL": "",
         "COACH_NAME": "your coach",
         "MIN_GROUP_SIZE": 5,
-        "CONSENT_MODE": "opt-out",
+        "CONSENT_MODE": "opt-in",
         "RETENTION_DAYS": 0,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "FORM_MAX_AGE": 24 * 3600,

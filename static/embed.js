@@ -3,9 +3,10 @@
  *   <script src="(your quiz address)/embed.js" data-quiz="coaching-fit" async></script>
  * Optional: data-target (element id or CSS selector to fill instead), data-title, data-min-height (px),
  * data-accent (#rgb or #rrggbb), data-font, data-radius (0-24), data-mode (light|dark), data-locale.
- * The frame sizes itself to its content. The element holding it dispatches bubbling DOM events:
- *   quiz:started, quiz:step {number}, quiz:completed {outcome} (the outcome id, never answers; null for a
- *   result that leads with crisis resources, so the host page never learns of a self-harm answer).
+ * The frame sizes itself to its content, in fixed steps. The element holding it dispatches bubbling DOM events:
+ *   quiz:started, quiz:step {number} (numbered the same for everyone), and quiz:completed. None of them says
+ *   anything about the answers or the outcome, so a host page (or its analytics) cannot tell one person's result
+ *   from another's.
  * No cookies, no other requests, no dependencies.
  */
 (function () {
@@ -55,7 +56,7 @@
     place(script, box);
 
     var started = false;
-    var outcome = "";
+    var completed = false;
     function emit(name, detail) {
       box.dispatchEvent(new CustomEvent(name, { bubbles: true, detail: detail }));
     }
@@ -78,10 +79,10 @@
       } else if (msg.type === "quiz:step") {
         reveal();
         emit("quiz:step", { quiz: quiz, number: +msg.number });
-      } else if (msg.type === "quiz:completed" && (typeof msg.outcome === "string" || msg.outcome === null)) {
+      } else if (msg.type === "quiz:completed") {
         reveal();
-        if (msg.outcome !== outcome) emit("quiz:completed", { quiz: quiz, outcome: msg.outcome });
-        outcome = msg.outcome;
+        if (!completed) emit("quiz:completed", { quiz: quiz });
+        completed = true;
       }
     });
   }

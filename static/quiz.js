@@ -17,6 +17,13 @@
       input.focus({ preventScroll: true });
     });
   }
+  // Questions added by an answer on the same step: bring the first new one into view.
+  var added = document.getElementById("added");
+  if (added && !target) added.scrollIntoView();
+  // A printed result shows the details too.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (section) { section.open = true; });
+  });
   // One tap selects the whole permalink, so it is easy to copy.
   var permalink = document.getElementById("permalink");
   if (permalink) permalink.addEventListener("focus", function () { permalink.select(); });

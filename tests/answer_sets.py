@@ -11,6 +11,7 @@ from quiz.engine.outcome import PLACEHOLDER
 
 PHQ9_MORE = ("phq9_3", "phq9_4", "phq9_5", "phq9_6", "phq9_7", "phq9_8")
 GAD7_MORE = ("gad7_3", "gad7_4", "gad7_5", "gad7_6", "gad7_7")
+PTSD = ("ptsd_1", "ptsd_2", "ptsd_3", "ptsd_4", "ptsd_5")
 WHO5 = ("who5_1", "who5_2", "who5_3", "who5_4", "who5_5")
 FUNCTIONING = ("fn_work", "fn_home", "fn_social", "fn_close")
 RESISTANCE = ("res_stall", "res_fear_loss", "res_slide_back", "res_numb")
@@ -42,10 +43,8 @@ THRIVING: dict[str, Any] = {
     "fn_home": 0,
     "fn_social": 0,
     "fn_close": 0,
-    "focus_areas": [1],
     "readiness_importance": 8,
     "readiness_confidence": 8,
-    "tried_before": 0,
     "res_stall": 1,
     "res_fear_loss": 1,
     "res_slide_back": 1,
@@ -54,6 +53,10 @@ THRIVING: dict[str, Any] = {
     "self_curious": 3,
     "self_calm": 3,
     "self_kind": 3,
+    "ptsd_event": 0,
+    "audit_1": 1,
+    "audit_2": 0,
+    "audit_3": 0,
 }
 
 

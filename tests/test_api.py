@@ -147,8 +147,8 @@ def test_score_unknown_ids(client):
         ("gad2_1", -1),
         ("who5_2", 6),
         ("lg_work_sat", 11),
-        ("tried_before", 2),
-        ("focus_areas", [9]),
+        ("lg_friends_sat", -1),
+        ("ptsd_event", 2),
         ("readiness_importance", 99),
     ],
 )
@@ -164,9 +164,10 @@ def test_score_wrong_types(client, value):
     assert list(errors) == ["gad2_1"]
 
 
-def test_score_wrong_type_for_multiple_choice(client):
-    errors = assert_json_error(post(client, {"answers": answers(focus_areas=1)}), 422)
-    assert errors == {"focus_areas": "expected a list of option values"}
+def test_does_not_apply_is_an_answer_where_the_question_offers_it(client):
+    body = post(client, {"answers": answers(lg_work_sat=-1, fn_work=-1)}).get_json()
+    assert body["outcome"]["id"] == "coaching"
+    assert body["scores"]["functioning"]["complete"] and body["scores"]["life_gap"]["complete"]
 
 
 def test_every_bad_answer_gets_its_own_message(client):

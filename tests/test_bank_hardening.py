@@ -74,13 +74,13 @@ DEFAULT = (Path(__file__).resolve().parent.parent / "questions" / "coaching-fit.
             "the first outcome must be",
         ),
         (
-            "{id: phq9_9, response: freq_2w, scale: phq9, text:",
-            "{id: phq9_9, response: freq_2w, scale: phq9, show_if: {scale: depression, gte: 3}, text:",
+            "      - id: phq9_9\n        response: phq9\n",
+            "      - id: phq9_9\n        show_if: {scale: depression, gte: 3}\n        response: phq9\n",
             "must be asked of everyone",
         ),
         (
-            "    headline: Please reach out for support now\n    call_to_action: crisis",
-            "    headline: Please reach out for support now\n    call_to_action: booking",
+            "    headline: You deserve support right now\n    call_to_action: crisis",
+            "    headline: You deserve support right now\n    call_to_action: booking",
             "crisis guidance must use call_to_action: crisis",
         ),
     ],

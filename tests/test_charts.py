@@ -3,69 +3,67 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-import pytest
 from answer_sets import THRIVING
+from hypothesis import given, settings
+from test_properties import assessed, complete_answers
 
 from quiz import charts
 from quiz.engine import assess
 
 
-@pytest.fixture()
-def scores(bank):
-    return assess(bank, {**THRIVING, "lg_work_sat": 2, "lg_work_imp": 10, "fn_close": 4})[0]
+def test_area_gaps_are_sorted_largest_first_and_leave_out_areas_that_do_not_apply(bank):
+    scores, _ = assess(bank, {**THRIVING, "lg_work_sat": 2, "lg_work_imp": 10, "lg_family_sat": -1})
+    rows = charts.area_gaps(bank, scores)
+    assert rows[0] == charts.AreaGap("Work and career", 80)
+    assert [r.gap for r in rows] == sorted((r.gap for r in rows), reverse=True)
+    assert "Family life" not in {r.label for r in rows} and len(rows) == 4
 
 
-def test_profile_rows_cover_areas_and_overall_scores(bank, scores):
-    rows = {r.label: r for r in charts.profile_rows(bank, scores)}
-    assert rows["Work and career: life gap"].value == 80
-    assert rows["Close relationships: day-to-day difficulty"].value == 100
-    assert "Health and purpose: day-to-day difficulty" not in rows  # that area has no functioning question
-    for label in ("Mood: stress and low mood (PHQ-4)", "Well-being (WHO-5)", "Resistance to change", "Access to Self"):
-        assert 0 <= rows[label].value <= 100 and rows[label].kind == "overall"
+def test_the_life_area_chart_is_one_measure_in_one_direction(bank):
+    scores, _ = assess(bank, THRIVING)
+    rows = charts.area_gaps(bank, scores)
+    figure = json.loads(charts.figure_json(charts.areas_figure(rows)))
+    [bars] = figure["data"]
+    assert bars["type"] == "bar" and bars["orientation"] == "h" and bars["x"] == [r.gap for r in rows]
+    assert figure["layout"]["xaxis"]["range"] == [0, 100] and figure["layout"]["xaxis"]["tickvals"][-1] == 100
+    assert figure["layout"]["height"] == charts.chart_height(len(rows))
+    assert figure["config"]["displayModeBar"] is False and len(json.dumps(figure)) < 3000
 
 
-def test_profile_figure_json_is_small_and_templateless(bank, scores):
-    text = charts.figure_json(charts.profile_figure(charts.profile_rows(bank, scores)))
-    figure = json.loads(text)
-    assert figure["layout"]["template"] == {"data": {"scatter": [{"type": "scatter"}]}}
-    assert {t["name"] for t in figure["data"]} == {"Life gap", "Day-to-day difficulty", "Overall score"}
-    assert len({t["marker"]["pattern"]["shape"] for t in figure["data"]}) == 3  # not told apart by colour alone
-    assert figure["config"]["displayModeBar"] is False
-    assert len(text) < 4000
+def test_the_page_keeps_room_for_each_chart_height():
+    text = (Path(__file__).resolve().parent.parent / "static" / "quiz.css").read_text()
+    for rows in range(1, 6):
+        assert f".chart-rows-{rows} {{ height: {charts.chart_height(rows)}px; }}" in text
+    assert f".chart-map {{ height: {charts.MAP_HEIGHT}px; }}" in text
 
 
-def test_map_figure_has_the_point_and_four_regions():
+def test_the_map_shows_the_two_indices_and_the_line_where_they_are_equal():
     figure = json.loads(charts.figure_json(charts.map_figure(30.5, 70)))
     assert figure["data"][0]["x"] == [30.5] and figure["data"][0]["y"] == [70]
-    paths = [s for s in figure["layout"]["shapes"] if s["type"] == "path"]
-    assert len(paths) == 4
-    assert {a["text"] for a in figure["layout"]["annotations"]} == set(charts.REGIONS.values())
-    assert figure["layout"]["xaxis"]["range"] == [0, 100]
+    assert [s["type"] for s in figure["layout"]["shapes"]] == ["line"]
+    assert figure["layout"]["xaxis"]["title"]["text"] == "Need for healing"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Capacity for growth"
 
 
-@pytest.mark.parametrize(
-    ("healing", "growth", "region"),
-    [
-        (10, 80, "coaching"),
-        (40, 20, "parts"),
-        (70, 90, "both"),
-        (80, 30, "therapy"),
-        (50, 50, "both"),
-    ],
-)
-def test_region_of(healing, growth, region):
-    assert charts.region_of(healing, growth) == region
+@settings(max_examples=150, deadline=None)
+@given(complete_answers)
+def test_the_map_never_names_an_outcome_so_it_cannot_contradict_one(raw):
+    """The map shows the two indices without outcome names, whatever the answers (the screens decide first)."""
+    from test_properties import BANK
+
+    scores, outcome = assessed(raw)
+    text = charts.figure_json(charts.map_figure(scores.indices["healing_need"], scores.indices["growth_capacity"]))
+    figure = json.loads(text)
+    words = {a["text"] for a in figure["layout"]["annotations"]} | set(figure["data"][0]["text"])
+    assert words == {"You", "Equal"}
+    for guidance in BANK.guidance.values():
+        assert guidance.headline.lower() not in text.lower()
+    assert not any(name in text.lower() for name in ("coaching", "therapy", "parts"))
 
 
 def test_figure_json_cannot_close_its_script_element():
-    rows = [charts.Row("</script><b>&", "overall", 10, "x")]
-    text = charts.figure_json(charts.profile_figure(rows))
+    text = charts.figure_json(charts.areas_figure([charts.AreaGap("</script><b>&", 10)]))
     assert "</" not in text and "<b>" not in text and "&" not in text
     assert json.loads(text)["data"][0]["y"] == ["</script><b>&"]
-    assert (
-        "Work<br>life gap"
-        in json.loads(charts.figure_json(charts.profile_figure([charts.Row("Work: life gap", "gap", 1, "")])))["data"][
-            0
-        ]["y"]
-    )

@@ -31,7 +31,7 @@ def test_score_prints_the_result_json(tmp_path):
 
 def test_score_accepts_an_answers_wrapper(tmp_path):
     result = score(
-        tmp_path, {"answers": answers(gad2(3), gad7_3=1, gad7_4=1, gad7_5=0, gad7_6=0, gad7_7=0, phq_difficulty=1)}
+        tmp_path, {"answers": answers(gad2(5), gad7_3=1, gad7_4=1, gad7_5=1, gad7_6=1, gad7_7=1, phq_difficulty=1)}
     )
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)

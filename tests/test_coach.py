@@ -105,7 +105,7 @@ def test_small_cells_never_reach_the_page(app, bank, client):
     assert "Responses kept</th><td>14<" in summary
     assert "hidden: fewer than 5" in summary  # the crisis count of 2
     outcomes = page[page.index('id="outcomes-table"') : page.index("</table>", page.index('id="outcomes-table"'))]
-    crisis_row = re.search(r"<tr><th scope=\"row\">Please reach out[^<]*</th><td>(.*?)</td>", outcomes)
+    crisis_row = re.search(r"<tr><th scope=\"row\">You deserve support[^<]*</th><td>(.*?)</td>", outcomes)
     assert crisis_row and "hidden" in crisis_row.group(1)
     assert ">2<" not in outcomes
     charts = re.findall(r'<script type="application/json" id="chart-outcomes-data">(.*?)</script>', page)

@@ -51,7 +51,11 @@ OWN_ORIGIN = "http://localhost"
 BOOKING = "https://coach.example/book"
 HIDDEN = re.compile(r'<input type="hidden" name="(token|state)" value="([^"]*)">')
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-CSS = re.compile(r":root\{color-scheme:(light|dark);(--[a-z-]+:[^;{}<>()\\@/]+;)+\}\n")
+PROPS = r"(--[a-z-]+:[^;{}<>()\\@/]+;)+"
+CSS = re.compile(
+    rf":root\{{color-scheme:(light|dark);{PROPS}\}}\n"
+    rf"(@media \(prefers-color-scheme: dark\)\{{:root\{{color-scheme:dark;{PROPS}\}}\}}\n)?"
+)
 # Glued into hostile values: no validator accepts "<", quotes or ">", so these letters must never come back.
 MARK = "fzq7"
 MARKED = f"{MARK}<\"'>"

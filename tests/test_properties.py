@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from answer_sets import GAD7_MORE, PHQ9_MORE, WHO5
+from answer_sets import GAD7_MORE, PHQ9_MORE, PTSD, WHO5
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from quiz.bank import load_bank
+from quiz.bank import NOT_APPLICABLE, load_bank
 from quiz.engine import assess, check_answers, walk
 
 # the session `bank` fixture cannot feed strategies, which are built at import time
@@ -93,36 +93,46 @@ def test_any_self_harm_answer_gives_crisis_support(raw, value):
     assert "safety" in scores.flags
 
 
+THERAPY = {"crisis_support", "therapy_first", "therapy_and_coaching"}
+
+
 @SETTINGS
-@given(
-    complete_answers,
-    st.sampled_from(["phq2", "gad2", "who5"]),
-    st.data(),
-)
-def test_a_positive_screen_never_gives_coaching(raw, screen, data):
-    if screen == "phq2":
-        raw = {**raw, "phq2_1": data.draw(st.integers(0, 3))}
-        raw["phq2_2"] = data.draw(st.integers(max(0, 3 - raw["phq2_1"]), 3))
-        assert raw["phq2_1"] + raw["phq2_2"] >= 3
-    elif screen == "gad2":
-        raw = {**raw, "gad2_1": data.draw(st.integers(0, 3))}
-        raw["gad2_2"] = data.draw(st.integers(max(0, 3 - raw["gad2_1"]), 3))
-        assert raw["gad2_1"] + raw["gad2_2"] >= 3
+@given(complete_answers, st.sampled_from(["phq9", "gad7", "ptsd", "alcohol"]), st.data())
+def test_a_screen_worth_a_look_never_gives_coaching(raw, screen, data):
+    if screen == "phq9":  # PHQ-2 of 2 or more opens the PHQ-9; make it 10 or more
+        raw = {**raw, "phq2_1": 1, "phq2_2": 1, "phq9_9": 0}
+        raw.update(
+            zip(
+                PHQ9_MORE,
+                data.draw(st.lists(st.integers(0, 3), min_size=6, max_size=6).filter(lambda v: sum(v) >= 8)),
+                strict=True,
+            )
+        )
+    elif screen == "gad7":
+        raw = {**raw, "gad2_1": 1, "gad2_2": 1}
+        raw.update(
+            zip(
+                GAD7_MORE,
+                data.draw(st.lists(st.integers(0, 3), min_size=5, max_size=5).filter(lambda v: sum(v) >= 8)),
+                strict=True,
+            )
+        )
+    elif screen == "ptsd":
+        raw = {**raw, "ptsd_event": 1, **dict(zip(PTSD, data.draw(st.permutations([1, 1, 1, 0, 1])), strict=True))}
     else:
-        low = data.draw(st.lists(st.integers(0, 5), min_size=5, max_size=5).filter(lambda v: sum(v) <= 12))
-        raw = {**raw, **dict(zip(WHO5, low, strict=True))}
-        assert total(raw, WHO5) * 4 <= 50
-    _, outcome = assessed(raw)
+        raw = {**raw, "audit_1": data.draw(st.integers(1, 4)), "audit_2": data.draw(st.integers(2, 4))}
+    scores, outcome = assessed(raw)
+    assert outcome.id in THERAPY, (screen, outcome.id)
     assert outcome.id != "coaching"
 
 
 @SETTINGS
 @given(complete_answers, st.sampled_from(RAISED + LOWERED), st.data())
 def test_more_distress_in_one_answer_never_lowers_need_for_healing(raw, item, data):
-    values = VALUES[item]
+    values = [v for v in VALUES[item] if v != NOT_APPLICABLE]  # "does not apply" is not less or more distress
     now = raw[item]
     worse = [v for v in values if (v > now if item in RAISED else v < now)]
-    assume(worse)  # not already the most distressed answer
+    assume(now != NOT_APPLICABLE and worse)  # not already the most distressed answer
     changed = {**raw, item: data.draw(st.sampled_from(worse))}
     before, _ = assessed(raw)
     after, _ = assessed(changed)
@@ -136,11 +146,16 @@ def test_invariants_of_any_complete_answer_set(raw):
     phq2, gad2 = raw["phq2_1"] + raw["phq2_2"], raw["gad2_1"] + raw["gad2_2"]
     assert outcome.id in {r.id for r in BANK.outcomes}
     assert (outcome.id == "crisis_support") is (raw["phq9_9"] >= 1)
-    if phq2 >= 3 or gad2 >= 3 or total(raw, WHO5) * 4 <= 50:
-        assert outcome.id != "coaching"
-    # the follow-ups count only when their screen is positive
-    assert scores.scales["phq9"].complete is (phq2 >= 3)
-    assert scores.scales["gad7"].complete is (gad2 >= 3)
+    full = {"phq9": scores.scales["phq9"].raw, "gad7": scores.scales["gad7"].raw}
+    if any(v is not None and v >= 10 for v in full.values()) or scores.scales["ptsd"].raw >= 3:
+        assert outcome.id in THERAPY
+    if scores.scales["alcohol"].raw >= 3 or scores.scales["old_hurt"].score >= 75:
+        assert outcome.id in THERAPY
+    # at most three reasons, in plain words
+    assert len(outcome.reasons) <= 3 and not any(ch.isdigit() for r in outcome.reasons for ch in r)
+    # the follow-ups count only when their short form (or a low WHO-5) opens them
+    assert scores.scales["phq9"].complete is (phq2 >= 2 or total(raw, WHO5) * 4 <= 50)
+    assert scores.scales["gad7"].complete is (gad2 >= 2)
     # every 0-100 number stays in range; the scales every answer set fills in are complete
     for sid, scale in scores.scales.items():
         if scale.complete:
@@ -163,5 +178,7 @@ def test_invariants_of_any_complete_answer_set(raw):
         "resistance",
         "old_hurt",
         "self_access",
+        "ptsd",
+        "alcohol",
     ):
         assert scores.scales[sid].complete, sid

@@ -9,6 +9,7 @@ from answer_sets import (
     FUNCTIONING,
     GAD7_MORE,
     PHQ9_MORE,
+    PTSD,
     RESISTANCE,
     SELF_ACCESS,
     WHO5,
@@ -37,21 +38,21 @@ def phq4_band(total: int) -> str:
 
 
 @pytest.mark.parametrize("total", range(7))
-def test_phq2_is_a_positive_screen_from_3(bank, total):
-    scores = scored(bank, answers(phq2(total)))
+def test_phq2_bands_at_the_published_cut_off_of_3_and_never_decide_alone(bank, total):
+    scores = scored(bank, answers(phq2(total), all_of(PHQ9_MORE, 0), phq_difficulty=0))
     depression = scores.scales["depression"]
     assert depression.raw == total
-    assert (depression.band == "positive screen") is (total >= 3)
-    assert ("positive_screen" in scores.flags) is (total >= 3)
+    assert depression.band.startswith("at or above") is (total >= 3)
+    assert "positive_screen" not in scores.flags  # the full PHQ-9, here 0 + total, decides
 
 
 @pytest.mark.parametrize("total", range(7))
-def test_gad2_is_a_positive_screen_from_3(bank, total):
-    scores = scored(bank, answers(gad2(total)))
+def test_gad2_bands_at_the_published_cut_off_of_3_and_never_decide_alone(bank, total):
+    scores = scored(bank, answers(gad2(total), all_of(GAD7_MORE, 0), phq_difficulty=0))
     anxiety = scores.scales["anxiety"]
     assert anxiety.raw == total
-    assert (anxiety.band == "positive screen") is (total >= 3)
-    assert ("positive_screen" in scores.flags) is (total >= 3)
+    assert anxiety.band.startswith("at or above") is (total >= 3)
+    assert "positive_screen" not in scores.flags
 
 
 def test_phq4_bands_at_every_total_and_every_combination(bank):
@@ -81,7 +82,6 @@ def test_phq4_bands_at_every_total_and_every_combination(bank):
 def test_phq4_boundaries(bank, total, band):
     scores = scored(bank, answers(split(total, PHQ4, 3)))
     assert scores.scales["phq4"].band == band
-    assert ("severe" in scores.flags) is (band == "severe")
 
 
 # --- WHO-5 -----------------------------------------------------------------------------------------
@@ -93,21 +93,20 @@ def test_who5_is_raw_times_four(bank, raw):
     assert (wellbeing.raw, wellbeing.score) == (raw, raw * 4)
 
 
-@pytest.mark.parametrize(
-    ("raw", "percent", "positive"), [(12, 48, True), (13, 52, False), (0, 0, True), (25, 100, False)]
-)
-def test_who5_50_or_less_is_a_positive_screen(bank, raw, percent, positive):
-    scores = scored(bank, answers(who5(raw)))
+@pytest.mark.parametrize(("raw", "percent", "opens"), [(12, 48, True), (13, 52, False), (0, 0, True), (25, 100, False)])
+def test_who5_50_or_less_opens_the_phq9(bank, raw, percent, opens):
+    scores = scored(bank, answers(who5(raw), all_of(PHQ9_MORE, 0), phq_difficulty=0))
     assert scores.scales["wellbeing"].score == percent
-    assert ("positive_screen" in scores.flags) is positive
+    assert all((item in scores.shown) is opens for item in PHQ9_MORE)
+    assert "positive_screen" not in scores.flags  # the PHQ-9 it opens decides
 
 
-@pytest.mark.parametrize(("raw", "percent", "severe"), [(7, 28, True), (8, 32, False), (0, 0, True)])
-def test_who5_28_or_less_is_severe(bank, raw, percent, severe):
-    scores = scored(bank, answers(who5(raw)))
+@pytest.mark.parametrize(("raw", "percent", "low"), [(7, 28, True), (8, 32, False), (0, 0, True)])
+def test_who5_28_or_less_is_very_low_but_never_severe(bank, raw, percent, low):
+    scores = scored(bank, answers(who5(raw), all_of(PHQ9_MORE, 0), phq_difficulty=0))
     assert scores.scales["wellbeing"].score == percent
-    assert ("severe" in scores.flags) is severe
-    assert "positive_screen" in scores.flags
+    assert ("very_low_wellbeing" in scores.flags) is low
+    assert "severe" not in scores.flags
 
 
 # --- proration ---------------------------------------------------------------------------------------
@@ -217,31 +216,44 @@ def shown_for(bank, raw):
 
 
 @pytest.mark.parametrize("total", range(7))
-def test_phq9_follow_ups_only_when_phq2_is_3_or_more(bank, total):
+def test_phq9_follow_ups_open_when_phq2_is_2_or_more(bank, total):
     _, shown = shown_for(bank, answers(phq2(total)))
-    assert all((item in shown) is (total >= 3) for item in PHQ9_MORE)
+    assert all((item in shown) is (total >= 2) for item in PHQ9_MORE)
     assert not any(item in shown for item in GAD7_MORE)
-    assert ("phq_difficulty" in shown) is (total >= 3)
+    assert ("phq_difficulty" in shown) is (total >= 2)
 
 
 @pytest.mark.parametrize("total", range(7))
-def test_gad7_follow_ups_only_when_gad2_is_3_or_more(bank, total):
+def test_gad7_follow_ups_open_when_gad2_is_2_or_more(bank, total):
     _, shown = shown_for(bank, answers(gad2(total)))
-    assert all((item in shown) is (total >= 3) for item in GAD7_MORE)
+    assert all((item in shown) is (total >= 2) for item in GAD7_MORE)
     assert not any(item in shown for item in PHQ9_MORE)
-    assert ("phq_difficulty" in shown) is (total >= 3)
+    assert ("phq_difficulty" in shown) is (total >= 2)
+
+
+def test_the_self_harm_question_is_asked_of_everyone_after_phq9_items_3_to_8(bank):
+    order = [q.id for s in bank.sections for q in s.questions]
+    assert order.index("phq9_9") == order.index("phq9_8") + 1
+    for raw in (answers(), answers(phq2(6)), answers(who5(0))):
+        assert "phq9_9" in shown_for(bank, raw)[1]
+
+
+def test_every_step_is_shown_to_everyone(bank):
+    for raw in (answers(), answers(phq2(6), gad2(6)), answers(ptsd_event=1), answers(audit_1=0)):
+        assert walk(bank, check_answers(bank, raw)[0]).steps == tuple(range(len(bank.sections)))
 
 
 def test_shown_questions_keep_the_bank_order(bank):
-    _, shown = shown_for(bank, answers(phq2(3), gad2(3)))
+    _, shown = shown_for(bank, answers(phq2(3), gad2(3), ptsd_event=1, audit_1=2))
     order = [q.id for s in bank.sections for q in s.questions]
     assert shown == order
-    _, shown = shown_for(bank, answers())
-    assert shown == [q for q in order if q not in (*PHQ9_MORE, *GAD7_MORE, "phq_difficulty")]
+    _, shown = shown_for(bank, answers(audit_1=0))
+    hidden = (*PHQ9_MORE, *GAD7_MORE, "phq_difficulty", *PTSD, "audit_2", "audit_3")
+    assert shown == [q for q in order if q not in hidden]
 
 
 def test_answers_to_hidden_questions_are_dropped(bank):
-    raw = answers(phq2(2), gad2(2), all_of(PHQ9_MORE, 3), all_of(GAD7_MORE, 3), phq_difficulty=3)
+    raw = answers(phq2(1), gad2(1), all_of(PHQ9_MORE, 3), all_of(GAD7_MORE, 3), phq_difficulty=3)
     kept, _ = shown_for(bank, raw)
     assert not set(kept) & {*PHQ9_MORE, *GAD7_MORE, "phq_difficulty"}
     scores = scored(bank, raw)
@@ -265,14 +277,11 @@ def test_shown_follow_ups_are_required(bank):
     assert missing == dict.fromkeys((*GAD7_MORE, "phq_difficulty"), ANSWER_REQUIRED)
 
 
-def test_optional_questions_are_not_required(bank):
+def test_every_shown_question_of_the_default_bank_is_required(bank):
     raw = answers()
-    del raw["focus_areas"]
+    del raw["audit_1"]
     kept, shown = shown_for(bank, raw)
-    assert missing_required(bank, kept, tuple(shown)) == {}
-    del raw["tried_before"]
-    kept, shown = shown_for(bank, raw)
-    assert missing_required(bank, kept, tuple(shown)) == {"tried_before": ANSWER_REQUIRED}
+    assert missing_required(bank, kept, tuple(shown)) == {"audit_1": ANSWER_REQUIRED}
 
 
 # --- checking raw answers -------------------------------------------------------------------------------
@@ -292,9 +301,9 @@ def test_wrong_types_are_refused(bank, value):
         ("gad2_1", -1),
         ("who5_1", 6),
         ("lg_work_sat", 11),
-        ("tried_before", 2),
-        ("focus_areas", [0]),
-        ("focus_areas", [1, 1]),
+        ("lg_work_sat", -2),
+        ("lg_friends_sat", -1),
+        ("ptsd_event", 2),
     ],
 )
 def test_values_outside_the_response_scale_are_refused(bank, item, value):
@@ -305,7 +314,10 @@ def test_values_outside_the_response_scale_are_refused(bank, item, value):
 
 def test_ranges_name_their_ends(bank):
     _, errors = check_answers(bank, {"lg_work_sat": 11, "gad2_1": 9})
-    assert errors == {"lg_work_sat": "must be between 0 and 10", "gad2_1": "must be one of [0, 1, 2, 3]"}
+    assert errors == {
+        "lg_work_sat": "must be between 0 and 10, or -1 for 'does not apply'",
+        "gad2_1": "must be one of [0, 1, 2, 3]",
+    }
 
 
 def test_unknown_ids_are_refused(bank):
@@ -314,11 +326,28 @@ def test_unknown_ids_are_refused(bank):
     assert errors == {"nope": "unknown question"}
 
 
-def test_multiple_choice_takes_a_list_of_distinct_options(bank):
-    clean, errors = check_answers(bank, {"focus_areas": [5, 1, 3]})
-    assert (clean, errors) == ({"focus_areas": (1, 3, 5)}, {})
-    clean, errors = check_answers(bank, {"focus_areas": 1})
-    assert clean == {} and list(errors) == ["focus_areas"]
+MULTI_BANK = REVERSED_BANK.replace(
+    "      - {id: tense, response: agree, scale: ease, reverse: true, text: I feel tense}",
+    "      - {id: tense, response: agree, scale: ease, reverse: true, text: I feel tense}\n"
+    "      - {id: when, kind: multi, response: agree, unscored: true, required: false, text: \"When?\"}",
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "clean", "error"),
+    [
+        ([4, 1, 3], (1, 3, 4), None),
+        ([], (), None),
+        (1, None, "expected a list of option values"),
+        ([1, 1], None, "each value must be one of [1, 2, 3, 4], once"),
+        ([0], None, "each value must be one of [1, 2, 3, 4], once"),
+        ([True], None, "expected a list of option values"),
+    ],
+)
+def test_multiple_choice_takes_a_list_of_distinct_options(value, clean, error):
+    found, errors = check_answers(parse_bank(MULTI_BANK), {"when": value})
+    assert found == ({} if clean is None else {"when": clean})
+    assert errors == ({} if error is None else {"when": error})
 
 
 def test_answers_must_be_an_object(bank):

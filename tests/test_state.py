@@ -19,7 +19,7 @@ def tokens() -> Tokens:
 
 def test_state_round_trips(bank, tokens):
     state = QuizState(
-        "mood", {"gad2_1": 2, "focus_areas": (1, 3)}, ("gad2_1",), consent=True, origin="https://a.example"
+        "mood", {"gad2_1": 2, "lg_work_sat": -1}, ("gad2_1",), consent=True, origin="https://a.example"
     )
     back = tokens.load_state(tokens.dump_state(bank, state), bank)
     assert back == state
@@ -69,9 +69,9 @@ def test_salts_keep_token_kinds_apart(bank, tokens):
 
 
 def test_result_token_round_trips_and_hides_the_answers(bank, tokens):
-    answers = {"phq9_9": 2, "gad2_1": 3, "focus_areas": (2, 4)}
+    answers = {"phq9_9": 2, "gad2_1": 3, "lg_work_sat": -1}
     token = tokens.result_token(bank, answers)
-    assert tokens.load_result(token, bank) == {"phq9_9": 2, "gad2_1": 3, "focus_areas": [2, 4]}
+    assert tokens.load_result(token, bank) == {"phq9_9": 2, "gad2_1": 3, "lg_work_sat": -1}
     assert len(token) < 200
     raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     assert b"phq9_9" not in raw and b"phq9_9" not in zlib.compress(b"") + raw

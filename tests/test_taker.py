@@ -99,11 +99,19 @@ def test_intro_says_what_it_is_and_sets_no_cookie(taker):
     html = taker.html
     assert response.status_code == 200
     assert '<html lang="en">' in html
-    for words in ("8 minutes", "anonymous", "not a diagnosis", "18 or over", "If you agree, your answers are kept"):
+    for words in ("8 minutes", "anonymous", "not a diagnosis", "18 or over", "unless the box above is ticked"):
         assert words in html
     assert 'id="need-help"' in html and "/q/coaching-fit/help" in html
-    assert re.search(r'name="consent" type="checkbox" value="yes" checked', html)
+    assert re.search(r'name="consent" type="checkbox" value="yes"', html)
+    assert not re.search(r'name="consent" type="checkbox" value="yes" checked', html), "opt-in by default"
+    assert html.count("Coaching, therapy, or both?") == 2  # the page's <title> and its one heading
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_consent_opt_out_ticks_the_box_for_coaches_who_choose_it(app, client):
+    app.config["CONSENT_MODE"] = "opt-out"
+    html = client.get(QUIZ).get_data(as_text=True)
+    assert 'value="yes" checked' in html
 
 
 def test_consent_opt_in_leaves_the_box_unticked(app, client):
@@ -128,29 +136,33 @@ def test_thriving_flow_ends_in_coaching_with_booking(app, taker):
     html = taker.html
     assert response.status_code == 200 and outcome_of(html) == "coaching"
     assert 'id="book"' in html
-    assert [step_of(r.get_data(as_text=True)) for r in taker.responses[1:7]] == [
+    assert [step_of(r.get_data(as_text=True)) for r in taker.responses[1:9]] == [
         "life_now",
         "mood",
-        "wellbeing",
+        "mood_more",
         "day_to_day",
         "change",
         "parts",
+        "hard_times",
+        "alcohol",
     ]
-    for needed in (
+    order = (
+        'id="headline"',
         'id="reasons"',
+        'id="areas-table"',
+        'id="next-step"',
+        'id="details"',
         'id="screener-scores"',
-        "a reflection, not a test",
+        "not a test",
+        'id="map-text"',
         "Spitzer",
-        "WHO-5",
-        'id="profile-table"',
-        'id="map-table"',
+        "Prins",
         'id="permalink"',
         'id="start-again"',
         'id="disclaimer"',
-        'id="professional"',
-    ):
-        assert needed in html, needed
-    assert html.index('id="disclaimer"') > html.index('id="start-again"')
+    )
+    at = [html.index(needed) for needed in order]
+    assert at == sorted(at), "the result reads: what may fit, why, life areas, next step, then the details"
     book = taker.client.get(re.search(r'href="([^"]*/book[^"]*)"', html).group(1))
     assert book.status_code == 303 and book.headers["Location"] == "https://coach.example/book"
 
@@ -160,8 +172,9 @@ def test_thriving_flow_ends_in_coaching_with_booking(app, taker):
     [
         ({"readiness_importance": 2}, "not_yet"),
         ({"res_stall": 4, "res_fear_loss": 4, "res_slide_back": 4, "res_numb": 4}, "parts_work_coaching"),
-        ({**phq2(4), "who5_1": 2, "who5_2": 2, "who5_3": 2}, "therapy_and_coaching"),
-        ({"gad2_1": 3, "gad2_2": 3, **phq2(6), **{f"who5_{i}": 0 for i in range(1, 6)}}, "therapy_first"),
+        ({**phq2(4), "who5_1": 2, "who5_2": 2, "who5_3": 2, "phq9_3": 2, "phq9_4": 2}, "therapy_and_coaching"),
+        ({**phq2(6), **{f"phq9_{i}": 2 for i in range(3, 9)}, **{f"who5_{i}": 0 for i in range(1, 6)}}, "therapy_first"),
+        ({"ptsd_event": 1, "ptsd_1": 1, "ptsd_2": 1, "ptsd_3": 1, "ptsd_4": 0, "ptsd_5": 0}, "therapy_and_coaching"),
     ],
 )
 def test_answer_sets_reach_their_outcomes(taker, overrides, expected):
@@ -207,7 +220,8 @@ def test_follow_up_section_shows_only_the_questions_it_should(taker):
     html = taker.html
     assert step_of(html) == "mood_more"
     assert 'name="phq9_3"' in html and 'name="phq_difficulty"' in html and 'name="gad7_3"' not in html
-    assert "Step 3 of 7" in html
+    assert html.index('name="phq9_8"') < html.index('name="phq9_9"'), "item 9 keeps its place in the PHQ-9"
+    assert "Step 3 of 8" in html
     taker.submit(
         {
             **THRIVING,
@@ -216,14 +230,26 @@ def test_follow_up_section_shows_only_the_questions_it_should(taker):
             "phq_difficulty": 1,
         }
     )
-    assert step_of(taker.html) == "wellbeing"
+    assert step_of(taker.html) == "day_to_day" and "Step 4 of 8" in taker.html
 
 
-def test_follow_up_section_is_skipped_when_mood_is_fine(taker):
+def test_the_follow_up_step_asks_only_the_self_harm_question_when_mood_is_fine(taker):
     taker.start()
     taker.submit(THRIVING)
     taker.submit(THRIVING)
-    assert step_of(taker.html) == "wellbeing" and "Step 3 of 6" in taker.html
+    html = taker.html
+    assert step_of(html) == "mood_more" and "Step 3 of 8" in html
+    assert re.findall(r'<fieldset class="fieldset"', html) and 'name="phq9_3"' not in html
+    assert 'name="phq9_9"' in html and 'id="phq9_9-hint"' in html and "We ask everyone this" in html
+
+
+def test_an_answer_that_opens_questions_on_the_same_step_says_so(taker):
+    for _ in range(7):
+        taker.submit(THRIVING) if taker.responses else taker.start()
+    assert step_of(taker.html) == "hard_times" and 'name="ptsd_1"' not in taker.html
+    taker.submit({**THRIVING, "ptsd_event": 1})
+    assert step_of(taker.html) == "hard_times" and 'name="ptsd_1"' in taker.html
+    assert 'id="added"' in taker.html and "error-summary" not in taker.html
 
 
 def test_missing_answers_show_an_error_summary_linking_each_question(taker):
@@ -234,11 +260,12 @@ def test_missing_answers_show_an_error_summary_linking_each_question(taker):
     assert "<title>Error:" in html
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
     assert "autofocus" in summary and 'tabindex="-1"' in summary
-    links = re.findall(r'href="#([a-z0-9_]+-0)"', summary)
-    assert len(links) == 9 and "lg_work_sat-0" not in links
-    for target in links:
-        assert f'id="{target}"' in html
-    assert "Select a number from 0 to 10 for ‘How much does changing your work" in html
+    links = re.findall(r'href="#([a-z0-9_]+-0)">Question (\d+)<', summary)
+    assert len(links) == 9 and "lg_work_sat-0" not in {target for target, _ in links}
+    assert "Please answer the 9 questions below" in summary
+    for target, number in links:
+        assert f'id="{target}"' in html and f'<span class="q-number">{number}.' in html
+    assert html.count("Select a number from 0 to 10</p>") == 9, "each inline message says what to do, briefly"
     assert re.search(r'id="lg_work_sat-5"[^>]*checked', html)
 
 
@@ -262,17 +289,18 @@ def test_back_keeps_answers_and_reaches_the_intro(taker):
 
 
 @pytest.mark.parametrize(
-    ("level", "words"), [(1, "You deserve support with this"), (2, "Please reach out for support now")]
+    ("level", "words"), [(1, "You deserve support right now"), (2, "Please reach out for support today")]
 )
 def test_safety_answer_leads_the_next_page_with_the_crisis_panel(taker, level, words):
     taker.start()
     taker.submit(THRIVING)
+    taker.submit(THRIVING)
     taker.submit({**THRIVING, "phq9_9": level})
     html = taker.html
-    assert step_of(html) == "wellbeing"
+    assert step_of(html) == "day_to_day"
     main = html[html.index("<main") :]
     assert main.index('id="crisis"') < main.index("<h1>")
-    assert words in html and "Contacts for" in html
+    assert words in html and 'class="crisis-country"' in html
     assert re.search(r'<section class="crisis" id="crisis"[^>]*autofocus', html)
     taker.submit(THRIVING)
     assert 'class="crisis crisis-short"' in taker.html and 'id="crisis"' not in taker.html
@@ -281,9 +309,10 @@ def test_safety_answer_leads_the_next_page_with_the_crisis_panel(taker, level, w
 def test_crisis_panel_comes_even_when_the_safety_page_has_errors(taker):
     taker.start()
     taker.submit(THRIVING)
+    taker.submit({**THRIVING, "phq2_1": 3})
     taker.submit({"phq9_9": 3})
     html = taker.html
-    assert step_of(html) == "mood" and 'id="crisis"' in html and "error-summary" in html
+    assert step_of(html) == "mood_more" and 'id="crisis"' in html and "error-summary" in html
     assert html.index('id="crisis"') < html.index('id="error-summary"')
 
 
@@ -294,10 +323,12 @@ def test_crisis_result_leads_with_resources_and_never_offers_booking(app, taker)
     html = taker.html
     assert outcome_of(html) == "crisis_support"
     assert 'id="book"' not in html and "/book" not in html
-    assert html.index('id="crisis"') < html.index('id="headline"')
-    assert "Samaritans" in html and "116 123" in html
-    assert 'id="map-table"' not in html and "Parts-focused coaching" not in html, "no coaching pitch in a crisis"
-    assert 'data-share-outcome="no"' in html, "the embedding page must not learn of a crisis result"
+    assert html.index('id="crisis"') < html.index('id="headline"') < html.index("Samaritans")
+    assert "116 123" in html and "85258" in html and 'id="someone-else"' in html and 'id="safety-plan"' in html
+    assert html.count("<h1") == 1 and html.count("<h2") == 1, "one heading leads the crisis result"
+    for hidden in ('id="map-text"', 'id="screener-scores"', 'id="areas-table"', 'id="details"', "chart"):
+        assert hidden not in html, f"{hidden}: a crisis result shows no scores, profile or charts"
+    assert 'id="permalink"' in html and 'id="disclaimer"' in html
     token = re.search(r"/r/([^/\"?]+)", taker.responses[-2].headers["Location"]).group(1)
     assert taker.client.get(f"{QUIZ}/r/{token}/book").status_code == 404
 
@@ -409,22 +440,22 @@ def test_help_page_picks_country_from_accept_language_and_the_picker(client):
     html = client.get(f"{QUIZ}/help", query_string={"country": "CA"}).get_data(as_text=True)
     assert "9-8-8" in html and '<form class="country-picker" method="get"' in html
     html = client.get(f"{QUIZ}/help", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
+    assert "TelefonSeelsorge" in html and "112" in html
+    html = client.get(f"{QUIZ}/help", headers={"Accept-Language": "pt-BR"}).get_data(as_text=True)
     assert "findahelpline.com" in html and "local emergency number" in html
+    assert "worried about someone else" in html.lower() and "safety plan" in html
 
 
-def test_result_loads_charts_after_the_text_from_this_server(taker):
+def test_result_loads_no_chart_code_itself_only_a_script_that_fetches_it_later(taker):
     taker.finish(THRIVING)
     html = taker.html
-    scripts = re.findall(r'<script src="([^"]+)" defer></script>', html)
-    assert scripts[-2].startswith("/static-v/plotly-") and "charts.js" in scripts[-1]
-    assert html.index("chart-profile-data") < html.index(scripts[-2])
+    scripts = re.findall(r"<script src=\"([^\"]+)\"([^>]*)></script>", html)
+    assert not any("plotly" in src for src, _ in scripts), "plotly.js is never a script tag of the page"
+    charts = [attrs for src, attrs in scripts if "charts.js" in src]
+    assert charts and re.search(r'data-plotly="/static-v/plotly-[0-9a-f]{12}\.min\.js" defer', charts[0])
+    assert scripts[0][0].startswith("/static/frame.js"), "the frame's messages never wait for other scripts"
+    assert re.search(r'<script type="application/json" id="chart-areas-data">\{', html)
     assert re.search(r'<script type="application/json" id="chart-map-data">\{', html)
-    plotly = taker.client.get(scripts[-2], headers={"Accept-Encoding": "gzip"})
-    assert plotly.status_code == 200 and plotly.headers["Content-Encoding"] == "gzip"
-    assert plotly.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    plain = taker.client.get(scripts[-2], headers={"Accept-Encoding": "identity"})
-    assert "Content-Encoding" not in plain.headers and plain.data.startswith(b"/**")
-    assert taker.client.get("/static-v/plotly-000000000000.min.js").status_code == 404
 
 
 def test_step_pages_load_no_plotly(taker):

@@ -11,7 +11,11 @@ from hypothesis import strategies as st
 from quiz.web import theme
 
 GRID = [f"#{r:02x}{g:02x}{b:02x}" for r in range(0, 256, 17) for g in range(0, 256, 17) for b in range(0, 256, 17)]
-SAFE_CSS = re.compile(r':root\{color-scheme:(light|dark);(--[a-z-]+:[#0-9a-zA-Z ,"\-]+;)+\}\n')
+PROPS = r'(--[a-z-]+:[#0-9a-zA-Z ,"\-]+;)+'
+SAFE_CSS = re.compile(
+    rf":root\{{color-scheme:(light|dark);{PROPS}\}}\n"
+    rf"(@media \(prefers-color-scheme: dark\)\{{:root\{{color-scheme:dark;{PROPS}\}}\}}\n)?"
+)
 HOSTILE = [
     "red;}body{display:none",
     "#fff;background:url(//evil)",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, Tag
 
 SAFETY_ITEM = "phq9_9"  # PHQ-9 item 9, fixed by the design: any answer above 0 leads to crisis support
 CRISIS_OUTCOME = "crisis_support"
+NOT_APPLICABLE = -1  # the value of a "does not apply to me" answer: answered, but never counted or compared
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 QuizId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
@@ -176,6 +177,7 @@ class ResponseScale(Frozen):
     max: int | None = None
     low_label: str | None = None
     high_label: str | None = None
+    not_applicable: str | None = Field(default=None, description="label of a 'does not apply to me' answer")
 
     @model_validator(mode="after")
     def _options_or_range(self) -> ResponseScale:
@@ -187,14 +189,18 @@ class ResponseScale(Frozen):
 
     @cached_property
     def choices(self) -> tuple[Option, ...]:
-        """Return the options, generating them for a numeric range."""
+        """Return the options (generated for a numeric range), then 'does not apply' when the scale offers it."""
         if self.options is not None:
-            return self.options
-        assert self.min is not None and self.max is not None
-        return tuple(Option(value=v, label=str(v)) for v in range(self.min, self.max + 1))
+            found = self.options
+        else:
+            assert self.min is not None and self.max is not None
+            found = tuple(Option(value=v, label=str(v)) for v in range(self.min, self.max + 1))
+        if self.not_applicable:
+            found = (*found, Option(value=NOT_APPLICABLE, label=self.not_applicable))
+        return found
 
 
-YES_NO = ResponseScale(options=(Option(value=0, label="No"), Option(value=1, label="Yes")))
+YES_NO = ResponseScale(options=(Option(value=1, label="Yes"), Option(value=0, label="No")))
 
 
 class Question(Frozen):
@@ -245,6 +251,7 @@ class Scale(Frozen):
     reflection: bool = False
     min_answered: float | None = Field(default=None, gt=0, le=1)
     source: str | None = None
+    skipped_as_zero: bool = Field(default=False, description="items a show-if skips count 0, as the PC-PTSD-5 does")
 
 
 class IndexTerm(Frozen):
@@ -278,11 +285,18 @@ class OutcomeRule(Frozen):
     when: Condition
 
 
-class Variant(Frozen):
-    """Wording that replaces the body when its condition holds."""
+NextStep = Literal["booking", "therapist", "doctor", "crisis", "resources"]
 
+
+class Variant(Frozen):
+    """Wording that replaces the outcome's own when its condition holds; the first that holds wins."""
+
+    id: Identifier
     when: Condition
     body: Text
+    headline: Text | None = None
+    call_to_action: NextStep | None = None
+    crisis_lines: bool = Field(default=False, description="show the short crisis panel with this wording")
 
 
 class Guidance(Frozen):
@@ -290,7 +304,7 @@ class Guidance(Frozen):
 
     headline: Text
     body: Text
-    call_to_action: Literal["booking", "crisis", "resources", "none"] = "booking"
+    call_to_action: NextStep = "booking"
     variants: tuple[Variant, ...] = ()
     explain: tuple[Condition, ...] = ()
 
@@ -306,7 +320,7 @@ class Area(Frozen):
 
 
 class ProfileRule(Frozen):
-    """A sentence shown when its condition holds, e.g. the quiet-struggle note."""
+    """A sentence shown when its condition holds and every area it names ({well}, {hard}) is there."""
 
     when: Condition
     text: Text
@@ -320,6 +334,7 @@ class Profile(Frozen):
     mixed: Text
     all_well: Text
     all_hard: Text
+    largest_gap: Text | None = Field(default=None, description="names the area with the largest gap: {area}")
     notes: tuple[ProfileRule, ...] = ()
 
 
@@ -336,6 +351,17 @@ class Example(Frozen):
     name: Text
     answers: dict[Identifier, StrictInt | tuple[StrictInt, ...]]
     expect: Identifier
+    variant: Identifier | None = None
+
+
+class NextSteps(Frozen):
+    """The words of a result's next step; {coach} names the coach."""
+
+    booking: Text
+    therapist: Text
+    doctor: Text
+    talk_it_through: Text
+    later: Text
 
 
 class Careless(Frozen):
@@ -367,6 +393,7 @@ class Bank(Frozen):
     areas: tuple[Area, ...] = ()
     profile: Profile | None = None
     careless: Careless = Careless()
+    next_steps: NextSteps | None = None
     examples: tuple[Example, ...] = ()
 
     @cached_property
@@ -386,7 +413,8 @@ class Bank(Frozen):
     @cached_property
     def ranges(self) -> dict[str, tuple[int, int]]:
         """Return the lowest and highest value each question can take, by question id."""
-        return {qid: (min(values), max(values)) for qid, values in self.options.items()}
+        found = {qid: [v for v in values if v != NOT_APPLICABLE] for qid, values in self.options.items()}
+        return {qid: (min(values), max(values)) for qid, values in found.items()}
 
     def scale_range(self, scale: Scale) -> tuple[int, int]:
         """Return the lowest and highest raw score a sum scale can reach."""

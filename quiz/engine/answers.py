@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from quiz.bank.model import SAFETY_ITEM, AnswerValue, Bank, Question
+from quiz.bank.model import NOT_APPLICABLE, SAFETY_ITEM, AnswerValue, Bank, Question
 from quiz.engine.conditions import Facts, ScaleScore, holds
 from quiz.engine.scores import score_scale
 
@@ -45,7 +45,9 @@ def check_value(bank: Bank, question: Question, value: Any) -> AnswerValue | str
         return "expected a whole number"
     if value not in allowed:
         if question.kind == "scale":
-            return f"must be between {min(allowed)} and {max(allowed)}"
+            lo, hi = bank.ranges[question.id]
+            other = f", or {NOT_APPLICABLE} for 'does not apply'" if NOT_APPLICABLE in allowed else ""
+            return f"must be between {lo} and {hi}{other}"
         return f"must be one of {sorted(allowed)}"
     return value
 

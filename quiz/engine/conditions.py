@@ -7,7 +7,19 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from quiz.bank.model import AllOf, AnswerValue, AnyOf, Condition, FlagIs, IndexIs, ItemIs, NotOf, Ref, ScaleIs
+from quiz.bank.model import (
+    NOT_APPLICABLE,
+    AllOf,
+    AnswerValue,
+    AnyOf,
+    Condition,
+    FlagIs,
+    IndexIs,
+    ItemIs,
+    NotOf,
+    Ref,
+    ScaleIs,
+)
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "gte": operator.ge,
@@ -59,8 +71,8 @@ def holds(cond: Condition, facts: Facts) -> bool:
     compare = OPERATORS[name]
     if isinstance(cond, ItemIs):  # a multiple-choice answer matches when any option picked does
         answer = facts.answers.get(cond.item)
-        picked = answer if isinstance(answer, tuple) else () if answer is None else (answer,)
-        return any(compare(value, operand) for value in picked)  # type: ignore[arg-type]
+        picked = answer if isinstance(answer, tuple) else (number(answer),)
+        return any(value is not None and compare(value, operand) for value in picked)  # type: ignore[arg-type]
     left = value_of(cond, facts)
     right = value_of(operand, facts) if isinstance(operand, Ref) else operand
     return left is not None and right is not None and compare(left, right)
@@ -69,8 +81,7 @@ def holds(cond: Condition, facts: Facts) -> bool:
 def value_of(target: ItemIs | ScaleIs | IndexIs | Ref, facts: Facts) -> float | None:
     """Return the number a comparison reads: an answer, a scale's raw or 0-100 score, or an index."""
     if isinstance(target, ItemIs):
-        answer = facts.answers.get(target.item)
-        return answer if isinstance(answer, int) else None
+        return number(facts.answers.get(target.item))
     if isinstance(target, IndexIs):
         return facts.indices.get(target.index)
     if isinstance(target, Ref) and target.index is not None:
@@ -79,3 +90,8 @@ def value_of(target: ItemIs | ScaleIs | IndexIs | Ref, facts: Facts) -> float | 
     if found is None:
         return None
     return found.raw if isinstance(target, ScaleIs) and target.measure == "raw" else found.score
+
+
+def number(answer: AnswerValue | None) -> int | None:
+    """Return a one-choice answer as its number; None when unanswered, 'does not apply' or a multiple choice."""
+    return answer if isinstance(answer, int) and answer != NOT_APPLICABLE else None

@@ -23,14 +23,15 @@ from quiz.bank.model import (
     ScaleIs,
 )
 from quiz.engine.answers import check_answers, walk
-from quiz.engine.conditions import Facts, holds, value_of
+from quiz.engine.conditions import Facts, holds, number, value_of
 from quiz.engine.scores import Scores, area_gap, score
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+MAX_REASONS = 3  # a person reads three reasons; more read like a lab report
 
 
 class Outcome(NamedTuple):
-    """The guidance chosen for one set of scores, with the reasons that drove it."""
+    """The guidance chosen for one set of scores: its wording, the reasons that drove it, and the area profile."""
 
     id: str
     headline: str
@@ -39,6 +40,8 @@ class Outcome(NamedTuple):
     reasons: tuple[str, ...] = ()
     profile: tuple[str, ...] = ()
     area_strain: Mapping[str, float] = MappingProxyType({})
+    variant: str | None = None
+    crisis_lines: bool = False
 
 
 def choose(bank: Bank, scores: Scores) -> str:
@@ -56,22 +59,27 @@ def decide(bank: Bank, scores: Scores) -> Outcome:
     chosen = choose(bank, scores)
     rule = next(r.when for r in bank.outcomes if r.id == chosen)
     text = bank.guidance[chosen]
-    body = next((v.body for v in text.variants if holds(v.when, facts)), text.body)
-    reasons = [sentence for cond in (rule, *text.explain) for sentence in explain(bank, cond, facts)]
+    variant = next((v for v in text.variants if holds(v.when, facts)), None)
+    found: dict[str, str] = {}  # the first reason about each scale or screen, most important first
+    for cond in (rule, *text.explain):
+        for subject, sentence in explain(bank, cond, facts):
+            found.setdefault(subject, sentence)
     strain = area_strain(bank, scores.answers)
     return Outcome(
         id=chosen,
-        headline=text.headline,
-        body=body,
-        call_to_action=text.call_to_action,
-        reasons=tuple(dict.fromkeys(reasons)),
+        headline=variant.headline or text.headline if variant else text.headline,
+        body=variant.body if variant else text.body,
+        call_to_action=variant.call_to_action or text.call_to_action if variant else text.call_to_action,
+        reasons=tuple(found.values())[:MAX_REASONS],
         profile=describe(bank, facts, strain),
         area_strain=strain,
+        variant=variant.id if variant else None,
+        crisis_lines=variant.crisis_lines if variant else False,
     )
 
 
-def explain(bank: Bank, cond: Condition, facts: Facts) -> Iterator[str]:
-    """Yield the `because` sentences of the parts of a condition that hold, following flags to their rules."""
+def explain(bank: Bank, cond: Condition, facts: Facts) -> Iterator[tuple[str, str]]:
+    """Yield (what it is about, sentence) for the `because` parts of a condition that hold, following flags."""
     if isinstance(cond, AllOf | AnyOf):
         for part in cond.all if isinstance(cond, AllOf) else cond.any:
             if (not isinstance(part, Comparison) or part.because) and holds(part, facts):
@@ -79,7 +87,8 @@ def explain(bank: Bank, cond: Condition, facts: Facts) -> Iterator[str]:
     elif isinstance(cond, FlagIs):
         yield from explain(bank, bank.flags[cond.flag], facts)
     elif isinstance(cond, ItemIs | ScaleIs | IndexIs) and cond.because and holds(cond, facts):
-        yield fill(bank, cond, cond.because, facts)
+        subject = cond.item if isinstance(cond, ItemIs) else cond.scale if isinstance(cond, ScaleIs) else cond.index
+        yield subject, fill(bank, cond, cond.because, facts)
 
 
 def fill(bank: Bank, cond: ItemIs | ScaleIs | IndexIs, template: str, facts: Facts) -> str:
@@ -110,8 +119,8 @@ def area_strain(bank: Bank, answers: Mapping[str, Any]) -> dict[str, float]:
     for area in bank.areas:
         gap = area_gap(bank, area.satisfaction, area.importance, answers)
         parts = [] if gap is None else [round(gap * 100, 1)]
-        value = answers.get(area.functioning or "")
-        if isinstance(value, int) and area.functioning:
+        value = number(answers.get(area.functioning or ""))
+        if value is not None and area.functioning:
             lo, hi = bank.ranges[area.functioning]
             difficulty = (value - lo) / (hi - lo)
             parts.append(round((difficulty if bank.questions[area.functioning].reverse else 1 - difficulty) * 100, 1))
@@ -128,21 +137,43 @@ def describe(bank: Bank, facts: Facts, strain: Mapping[str, float]) -> tuple[str
     labels = {area.id: area.label for area in bank.areas}
     well = [labels[a] for a, value in strain.items() if value < profile.well_below]
     hard = [labels[a] for a, value in strain.items() if value >= profile.hard_from]
+    everywhere = len(well) == len(strain) > 1  # a list of every area reads worse than saying so
+    words = {
+        "well": "most parts of your life" if everywhere else join_words(well),
+        "hard": join_words(hard),
+        "area": _largest_gap(bank, facts.answers),
+    }
     found = []
     if well and hard:
-        words = {"well": join_words(well), "hard": join_words(hard)}
-        found.append(PLACEHOLDER.sub(lambda m: words.get(m.group(1), m.group(0)), profile.mixed))
+        found.append(_name_areas(profile.mixed, words))
     elif len(hard) == len(strain):
         found.append(profile.all_hard)
     elif len(well) == len(strain):
         found.append(profile.all_well)
-    found += [note.text for note in profile.notes if holds(note.when, facts)]
+    if profile.largest_gap and words["area"]:
+        found.append(_name_areas(profile.largest_gap, words))
+    for note in profile.notes:
+        named = {m.group(1) for m in PLACEHOLDER.finditer(note.text)}
+        if all(words.get(name) for name in named) and holds(note.when, facts):
+            found.append(_name_areas(note.text, words))
     return tuple(found)
 
 
+def _largest_gap(bank: Bank, answers: Mapping[str, Any]) -> str:
+    """Return the label of the area with the largest life gap, or "" when no area has a gap."""
+    gaps = [
+        (gap, area.label) for area in bank.areas if (gap := area_gap(bank, area.satisfaction, area.importance, answers))
+    ]
+    return max(gaps, key=lambda found: found[0])[1] if gaps else ""
+
+
+def _name_areas(template: str, words: Mapping[str, str]) -> str:
+    return PLACEHOLDER.sub(lambda m: words.get(m.group(1)) or m.group(0), template)
+
+
 def join_words(words: list[str]) -> str:
-    """Join labels as 'a', 'a and b' or 'a, b and c'."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    """Join labels as 'a', 'a and b' or 'a, b and c'; "" for none."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def assess(bank: Bank, answers: Mapping[str, Any]) -> tuple[Scores, Outcome]:
@@ -163,3 +194,6 @@ def check_examples(bank: Bank) -> Iterator[tuple[Path, str]]:
         if outcome.id != example.expect:
             message = f"example '{example.name}' gives '{outcome.id}', not the expected '{example.expect}'"
             yield ("examples", ei, "expect"), message
+        elif outcome.variant != example.variant:
+            message = f"example '{example.name}' gives variant '{outcome.variant}', not '{example.variant}'"
+            yield ("examples", ei, "variant"), message

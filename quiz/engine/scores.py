@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from quiz.bank.model import AnswerValue, Band, Bank, Index, IndexTerm, Scale
-from quiz.engine.conditions import Facts, ScaleScore, holds
+from quiz.bank.model import NOT_APPLICABLE, AnswerValue, Band, Bank, Index, IndexTerm, Scale
+from quiz.engine.conditions import Facts, ScaleScore, holds, number
 
 if TYPE_CHECKING:
     from quiz.engine.answers import Walk
@@ -29,7 +29,7 @@ class Scores(NamedTuple):
 def score(bank: Bank, walk: Walk) -> Scores:
     """Score the answers to shown questions: scales first, then indices, then flags in the bank's order."""
     answers = walk.answers
-    scales = {sid: score_scale(bank, scale, answers) for sid, scale in bank.scales.items()}
+    scales = {sid: score_scale(bank, scale, _with_skipped(scale, walk)) for sid, scale in bank.scales.items()}
     indices = {iid: index_value(bank, index, scales, answers) for iid, index in bank.indices.items()}
     raised: list[str] = []
     for name, condition in bank.flags.items():  # a flag may read the flags raised before it
@@ -39,45 +39,52 @@ def score(bank: Bank, walk: Walk) -> Scores:
 
 
 def score_scale(bank: Bank, scale: Scale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
-    """Score one scale, prorating when enough of its items were answered."""
+    """Score one scale, prorating when enough of the items that apply to the person were answered."""
     share = scale.min_answered or bank.min_answered
-    parts = _gaps(bank, scale, answers) if scale.method == "gap" else _items(bank, scale, answers)
-    count = len(scale.pairs or scale.items)
+    if scale.method == "gap":
+        pairs = [pair for pair in scale.pairs if not _not_applicable(answers, *pair)]
+        parts: list[float] = [g for pair in pairs if (g := area_gap(bank, *pair, answers)) is not None]
+        count = len(pairs)
+    else:
+        items = [item for item in scale.items if not _not_applicable(answers, item)]
+        parts = [v for item in items if (v := _scored(bank, item, answers)) is not None]
+        count = len(items)
     if not parts or len(parts) / count < share:
         return ScaleScore(None, None, None, len(parts), count)
     if scale.method == "gap":
         raw = round(sum(parts) / len(parts) * 10, 1)  # the mean gap, 0-10
         return ScaleScore(raw, round(raw * 10, 1), None, len(parts), count)
-    total = int(sum(parts) * count / len(parts) + 0.5)  # prorated, rounding half up as the PHQ manuals do
+    # prorated over every item, as the WSAS substitutes the mean for an item that does not apply; half rounds up
+    total = int(sum(parts) * len(scale.items) / len(parts) + 0.5)
     lo, hi = bank.scale_range(scale)
-    return ScaleScore(total, round((total - lo) * 100 / (hi - lo), 1), band_of(scale.bands, total), len(parts), count)
+    score = round((total - lo) * 100 / (hi - lo), 1)
+    return ScaleScore(total, score, band_of(scale.bands, total), len(parts), count)
 
 
-def _items(bank: Bank, scale: Scale, answers: Mapping[str, AnswerValue]) -> list[int]:
-    """Return the scored value of each answered item, reverse-keyed ones turned around."""
-    found = []
-    for item in scale.items:
-        value = answers.get(item)
-        if isinstance(value, int):
-            lo, hi = bank.ranges[item]
-            found.append(lo + hi - value if bank.questions[item].reverse else value)
-    return found
+def _not_applicable(answers: Mapping[str, AnswerValue], *items: str) -> bool:
+    return any(answers.get(item) == NOT_APPLICABLE for item in items)
 
 
-def _gaps(bank: Bank, scale: Scale, answers: Mapping[str, AnswerValue]) -> list[float]:
-    """Return the gap, 0-1, of each (satisfaction, importance) pair answered."""
-    found = []
-    for satisfaction, importance in scale.pairs:
-        gap = area_gap(bank, satisfaction, importance, answers)
-        if gap is not None:
-            found.append(gap)
-    return found
+def _with_skipped(scale: Scale, walk: Walk) -> Mapping[str, AnswerValue]:
+    """Return the walk's answers, with a 0 for each item a show-if skipped when the scale scores them so."""
+    if not scale.skipped_as_zero:
+        return walk.answers
+    return {**{item: 0 for item in scale.items if item not in walk.shown}, **walk.answers}
+
+
+def _scored(bank: Bank, item: str, answers: Mapping[str, AnswerValue]) -> int | None:
+    """Return an item's scored value, a reverse-keyed one turned around; None when unanswered."""
+    value = number(answers.get(item))
+    if value is None:
+        return None
+    lo, hi = bank.ranges[item]
+    return lo + hi - value if bank.questions[item].reverse else value
 
 
 def area_gap(bank: Bank, satisfaction: str, importance: str, answers: Mapping[str, AnswerValue]) -> float | None:
-    """Return how far satisfaction falls short, weighted by how much change matters, 0-1; None if unanswered."""
-    sat, imp = answers.get(satisfaction), answers.get(importance)
-    if not isinstance(sat, int) or not isinstance(imp, int):
+    """Return how far satisfaction falls short, weighted by how much change matters, 0-1; None if not known."""
+    sat, imp = number(answers.get(satisfaction)), number(answers.get(importance))
+    if sat is None or imp is None:
         return None
     (s_lo, s_hi), (i_lo, i_hi) = bank.ranges[satisfaction], bank.ranges[importance]
     return (s_hi - sat) / (s_hi - s_lo) * (imp - i_lo) / (i_hi - i_lo)
@@ -109,8 +116,8 @@ def _term_value(
 ) -> float | None:
     """Return one term's value on 0-1: an answer within its range, or a 0-100 score (the max or min of several)."""
     if term.item is not None:
-        answer = answers.get(term.item)
-        if not isinstance(answer, int):
+        answer = number(answers.get(term.item))
+        if answer is None:
             return None
         lo, hi = bank.ranges[term.item]
         return (answer - lo) / (hi - lo)

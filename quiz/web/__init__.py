@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, render_template, request
+from flask import Flask, Response, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from quiz import crisis
+from quiz import support
 from quiz.bank import Bank
 from quiz.catalog import load_catalog
 from quiz.web.tokens import Tokens
@@ -23,10 +23,21 @@ def init_app(app: Flask) -> None:
     app.extensions["quiz.tokens"] = Tokens(app.config["SECRET_KEY"], int(app.config["FORM_MAX_AGE"]))
     app.register_error_handler(HTTPException, http_error)
     app.before_request(refuse_bad_host)
+    app.context_processor(lambda: {"crisis_texts": support.directory().texts})
     security.init_app(app)
     limits.init_app(app)
     for blueprint in (health.bp, api.bp, embed.bp, pages.bp, assets.bp):
         app.register_blueprint(blueprint)
+    app.add_url_rule("/", "home", home)
+    app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), 301))
+
+
+def home() -> Any:
+    """Go straight to the quiz when there is one; list them when there are several."""
+    found = banks()
+    if len(found) == 1:
+        return redirect(url_for("taker.intro", quiz_id=next(iter(found))))
+    return render_template("quiz/home.html", bank=None, quizzes=sorted(found.values(), key=lambda b: b.title))
 
 
 HOST = re.compile(r"(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::(?P<port>[0-9]{1,5}))?")
@@ -68,11 +79,11 @@ def tokens() -> Tokens:
     return found
 
 
-def resources() -> crisis.Resources:
+def resources() -> support.Resources:
     """Return the crisis resources for the country picked on the page, else the browser's language region."""
-    return crisis.pick(request.args.get("country"), request.headers.get("Accept-Language"))
+    return support.pick(request.args.get("country"), request.headers.get("Accept-Language"))
 
 
 def countries() -> list[tuple[str, str]]:
     """Return the country picker's choices."""
-    return crisis.directory().choices()
+    return support.directory().choices()

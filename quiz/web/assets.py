@@ -1,20 +1,19 @@
-"""Serve plotly.js from the installed plotly package under a fingerprinted, year-long cached URL."""
+"""Serve the partial plotly.js bundle, precompressed, under a content-hashed URL cached for a year."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import plotly
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 bp = Blueprint("assets", __name__)
 
-PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+VENDOR = Path(__file__).resolve().parent.parent.parent / "static" / "vendor"
+PLOTLY = "plotly-partial.min.js"  # bar and scatter only, built by scripts/plotly/build.sh
 YEAR = "public, max-age=31536000, immutable"
 
 
@@ -25,15 +24,13 @@ class Asset:
     name: str
     raw: bytes
     gz: bytes
-    etag: str
 
 
 @cache
 def plotly_asset() -> Asset:
-    """Read and gzip plotly.min.js once per process; the hash in its name changes when plotly is upgraded."""
-    raw = PLOTLY_JS.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    return Asset(f"plotly-{digest[:12]}.min.js", raw, gzip.compress(raw, 9, mtime=0), digest[:32])
+    """Read the bundle and its committed gzip form once per process; the hash in its name changes with it."""
+    raw = (VENDOR / PLOTLY).read_bytes()
+    return Asset(f"plotly-{hashlib.sha256(raw).hexdigest()[:12]}.min.js", raw, (VENDOR / f"{PLOTLY}.gz").read_bytes())
 
 
 @cache
@@ -66,5 +63,5 @@ def versioned(name: str) -> BaseResponse:
         response.headers["Content-Encoding"] = "gzip"
     response.headers["Cache-Control"] = YEAR
     response.headers["Vary"] = "Accept-Encoding"
-    response.set_etag(asset.etag + ("-gz" if zipped else ""))
+    response.set_etag(asset.name + ("-gz" if zipped else ""))
     return response.make_conditional(request)

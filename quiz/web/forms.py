@@ -11,28 +11,16 @@ from wtforms.validators import InputRequired, Optional
 
 from quiz.bank.model import AnswerValue, Bank, Question, Section
 
-SHORT = 70
-
-
 def error_message(bank: Bank, question: Question) -> str:
-    """Return the GOV.UK-style error for an unanswered question: say what to do, name the question."""
-    choices = bank.response_of(question).choices
+    """Return what to do about an unanswered question, in a few words (GOV.UK style)."""
     if question.kind == "multi":
-        action = "Select at least one answer"
-    elif question.kind == "yesno":
-        action = "Select yes or no"
-    elif question.kind == "scale":
-        action = f"Select a number from {choices[0].value} to {choices[-1].value}"
-    else:
-        action = "Select an answer"
-    return f"{action} for ‘{shorten(question.text)}’"
-
-
-def shorten(text: str, limit: int = SHORT) -> str:
-    """Cut long question text at a word boundary so error messages stay readable."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
+        return "Select at least one answer"
+    if question.kind == "yesno":
+        return "Select yes or no"
+    if question.kind == "scale":
+        lo, hi = bank.ranges[question.id]
+        return f"Select a number from {lo} to {hi}"
+    return "Select an answer"
 
 
 def _field(bank: Bank, question: Question) -> RadioField | SelectMultipleField:

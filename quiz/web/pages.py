@@ -99,7 +99,7 @@ def _advance(bank: Bank, state: QuizState, token: str, index: int, age: float) -
         return _step(bank, state, token, route, before, lead=lead)
     opened = [q for q in route.shown_in(index) if q not in state.rendered]
     if errors or opened:
-        return _step(bank, state, token, route, index, errors=errors, lead=lead)
+        return _step(bank, state, token, route, index, errors=errors, lead=lead, added=bool(opened), again=True)
     database.count(bank.id, section.id, "step")
     after = route.next_step(index)
     if after is not None:
@@ -175,6 +175,8 @@ def _step(
     index: int,
     errors: Mapping[str, str] | None = None,
     lead: bool = False,
+    added: bool = False,
+    again: bool = False,
 ) -> str:
     """Show one step of the walk, its earlier answers filled in and any errors beside their questions."""
     section = bank.sections[index]
@@ -192,8 +194,10 @@ def _step(
         section=section,
         form=form,
         questions=questions,
-        stems=list(dict.fromkeys(r.stem for _, r in questions.values() if r.stem)),
+        numbers={qid: at for at, qid in enumerate(shown, 1)},
         errors=[(f.name, errors[f.name]) for f in form if f.name in errors],
+        added=added,
+        again=again,
         k=k,
         n=n,
         last=route.next_step(index) is None,

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from quiz import charts
+from quiz import charts, support
 from quiz.bank import Bank
 from quiz.engine import Outcome, Scores, check_answers, crisis_level, decide, score, walk
 from quiz.store import database
@@ -30,21 +30,22 @@ def _load(quiz_id: str, token: str) -> tuple[Bank, Scores, Outcome]:
     return bank, scores, decide(bank, scores)
 
 
+def _crisis(scores: Scores, outcome: Outcome) -> bool:
+    """Say whether this result is about a self-harm answer, whatever else the answers say."""
+    return outcome.call_to_action == "crisis" or crisis_level(scores.answers) > 0 or "safety" in scores.flags
+
+
 def _booking_allowed(scores: Scores, outcome: Outcome) -> bool:
-    """Offer booking only where the guidance asks for it, and never beside a safety answer."""
-    safe = crisis_level(scores.answers) == 0 and "safety" not in scores.flags
-    return outcome.call_to_action == "booking" and safe and bool(current_app.config.get("BOOKING_URL"))
+    """Offer a conversation with the coach on every result but a crisis one, when there is a booking link."""
+    return not _crisis(scores, outcome) and bool(current_app.config.get("BOOKING_URL"))
 
 
 def show(quiz_id: str, token: str) -> str:
-    """Show the result: guidance and reasons first, then scores, charts with tables, next steps, disclaimer."""
+    """Show the result: what may fit and why, the life areas, the next step, then the answers in detail."""
     bank, scores, outcome = _load(quiz_id, token)
-    level = crisis_level(scores.answers)
-    crisis_first = outcome.call_to_action == "crisis" or level > 0
+    crisis = _crisis(scores, outcome)
     base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
-    charts = chart_context(bank, scores)
-    if crisis_first:
-        charts["map"] = None  # its regions name coaching, and nothing here may pitch coaching in a crisis
+    place = resources()
     return render_template(
         "quiz/result.html",
         bank=bank,
@@ -53,11 +54,14 @@ def show(quiz_id: str, token: str) -> str:
         # The link to keep or share leaves out the embed parameters, which name the site it was taken on.
         permalink=base + url_for(".show", quiz_id=quiz_id, token=token).split("?", 1)[0],
         booking=_booking_allowed(scores, outcome),
-        **score_tables(bank, scores),
-        **charts,
-        crisis=resources() if crisis_first else None,
-        crisis_level=level,
-        crisis_lead=crisis_first,
+        coach=current_app.config.get("COACH_NAME") or "your coach",
+        finding=support.directory().finding(place.code),
+        ifs=support.directory().ifs_directory,
+        **({} if crisis else details(bank, scores)),
+        crisis=place if crisis or outcome.crisis_lines else None,
+        crisis_level=crisis_level(scores.answers),
+        crisis_result=crisis,
+        texts=support.directory().texts,
         countries=countries(),
         country_action=url_for(".show", quiz_id=quiz_id, token=token),
     )
@@ -75,15 +79,35 @@ def book(quiz_id: str, token: str) -> Any:
 def help_page(quiz_id: str) -> str:
     """Show crisis lines for the chosen or detected country, with a picker that works without JavaScript."""
     bank = bank_or_404(quiz_id)
-    chosen = resources()
     return render_template(
         "quiz/help.html",
         bank=bank,
-        crisis=chosen,
+        crisis=resources(),
         crisis_level=0,
+        texts=support.directory().texts,
         countries=countries(),
         country_action=url_for(".help_page", quiz_id=quiz_id),
     )
+
+
+def details(bank: Bank, scores: Scores) -> dict[str, Any]:
+    """Return the life-area chart, the map and the score tables that a result other than crisis support shows."""
+    gaps = charts.area_gaps(bank, scores)
+    healing, growth = scores.indices.get("healing_need"), scores.indices.get("growth_capacity")
+    found: dict[str, Any] = {
+        "areas": gaps,
+        "areas_json": charts.figure_json(charts.areas_figure(gaps)) if gaps else None,
+        "map": None,
+        **score_tables(bank, scores),
+    }
+    if healing is not None and growth is not None:
+        found["map"] = {
+            "healing": _num(healing),
+            "growth": _num(growth),
+            "leads": "need for healing" if healing > growth else "capacity for growth",
+            "json": charts.figure_json(charts.map_figure(healing, growth)),
+        }
+    return found
 
 
 def score_tables(bank: Bank, scores: Scores) -> dict[str, Any]:
@@ -105,29 +129,5 @@ def score_tables(bank: Bank, scores: Scores) -> dict[str, Any]:
     return {"screeners": screeners, "reflections": reflections, "indices": indices}
 
 
-def chart_context(bank: Bank, scores: Scores) -> dict[str, Any]:
-    """Return both figures as JSON and the rows and sentence that stand in for them without JavaScript."""
-    rows = charts.profile_rows(bank, scores)
-    healing, growth = scores.indices.get("healing_need"), scores.indices.get("growth_capacity")
-    context: dict[str, Any] = {
-        "profile_rows": rows,
-        "kinds": charts.KINDS,
-        "map": None,
-        "profile_json": charts.figure_json(charts.profile_figure(rows)) if rows else None,
-    }
-    if healing is not None and growth is not None:
-        region = charts.region_of(healing, growth)
-        context["map"] = {
-            "healing": _num(healing),
-            "growth": _num(growth),
-            "region": charts.REGIONS[region],
-            "json": charts.figure_json(charts.map_figure(healing, growth)),
-            "cutoff": _num(charts.HEALING_CUTOFF),
-        }
-    return context
-
-
 def _num(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return "–" if value is None else str(round(value))

@@ -33,8 +33,30 @@ NAMED_STACKS = {
     "mono": 'ui-monospace, "Cascadia Code", Menlo, Consolas, monospace',
 }
 MODES = {
-    "light": {"bg": "#ffffff", "fg": "#1b1b1b", "muted": "#505a5f", "surface": "#f3f2f1"},
-    "dark": {"bg": "#121212", "fg": "#f0f0f0", "muted": "#b8bec2", "surface": "#1f2326"},
+    "light": {
+        "bg": "#ffffff",
+        "fg": "#1b1b1b",
+        "muted": "#505a5f",
+        "surface": "#f3f2f1",
+        "border": "#6f777b",
+        "error": "#b00020",
+        "crisis": "#6b1d1d",
+        "crisis-bg": "#fff4f2",
+        "focus": "#ffdd00",
+        "focus-text": "#0b0c0c",
+    },
+    "dark": {
+        "bg": "#121212",
+        "fg": "#f0f0f0",
+        "muted": "#b8bec2",
+        "surface": "#1f2326",
+        "border": "#8d9499",
+        "error": "#ff9e9e",
+        "crisis": "#ffc2bd",
+        "crisis-bg": "#2b1716",
+        "focus": "#ffdd00",
+        "focus-text": "#0b0c0c",
+    },
 }
 
 
@@ -45,7 +67,7 @@ class Theme:
     accent: str = "#1d70b8"
     font: str = "system"
     radius: int = 6
-    mode: str = "light"
+    mode: str = "auto"  # follow the visitor's light or dark setting, unless the coach picks one
 
 
 DEFAULT = Theme()
@@ -147,18 +169,24 @@ def ink(accent: str, background: str) -> str:
 
 
 def css(theme: Theme) -> str:
-    """Return the theme as a stylesheet of custom properties on :root."""
-    palette = MODES[theme.mode]
-    props = {
+    """Return the theme as custom properties on :root: one mode, or light with dark for visitors who prefer it."""
+    shared = {
         "accent": theme.accent,
         "accent-text": text_on(theme.accent),
-        "accent-ink": ink(theme.accent, palette["bg"]),
         "radius": f"{theme.radius}px",
         "font": NAMED_STACKS.get(theme.font) or ", ".join(_family(f) for f in theme.font.split(", ")),
-        **palette,
     }
-    body = "".join(f"--{name}:{value};" for name, value in props.items())
-    return f":root{{color-scheme:{theme.mode};{body}}}\n"
+    head = "".join(f"--{name}:{value};" for name, value in shared.items())
+    if theme.mode in MODES:
+        return f":root{{color-scheme:{theme.mode};{head}{_palette(theme, theme.mode)}}}\n"
+    dark = f"@media (prefers-color-scheme: dark){{:root{{color-scheme:dark;{_palette(theme, 'dark')}}}}}"
+    return f":root{{color-scheme:light;{head}{_palette(theme, 'light')}}}\n{dark}\n"
+
+
+def _palette(theme: Theme, mode: str) -> str:
+    """Return one mode's colours, with the accent made readable as text on that mode's background."""
+    palette = {**MODES[mode], "accent-ink": ink(theme.accent, MODES[mode]["bg"])}
+    return "".join(f"--{name}:{value};" for name, value in palette.items())
 
 
 def _family(name: str) -> str:

@@ -27,12 +27,12 @@ def answers(rng: random.Random) -> dict[str, object]:
         for a in ("work", "partner", "family", "friends", "health")
         for k in ("sat", "imp")
     }
-    found.update({q: rng.randint(0, 2) for q in ("gad2_1", "gad2_2", "phq2_1", "phq2_2")})
+    found.update({q: rng.randint(0, 1) for q in ("gad2_1", "gad2_2", "phq2_1", "phq2_2")})
     found["phq9_9"] = 0
-    found.update({f"who5_{i}": rng.randint(2, 5) for i in range(1, 6)})
+    found.update({f"who5_{i}": rng.randint(3, 5) for i in range(1, 6)})
     found.update({q: rng.randint(0, 2) for q in ("fn_work", "fn_home", "fn_social", "fn_close")})
-    found.update(focus_areas=[1], readiness_importance=rng.randint(4, 10), readiness_confidence=rng.randint(0, 10))
-    found["tried_before"] = rng.randint(0, 1)
+    found.update(readiness_importance=rng.randint(4, 10), readiness_confidence=rng.randint(0, 10))
+    found.update(ptsd_event=0, audit_1=0)
     parts = (
         "res_stall",
         "res_fear_loss",
