@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from pathlib import Path
 
 VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
@@ -36,3 +37,22 @@ def test_plotly_is_served_precompressed_and_cached_for_a_year(client):
     plain = client.get(url, headers={"Accept-Encoding": "identity"})
     assert plain.data == (VENDOR / "plotly-partial.min.js").read_bytes() and "Content-Encoding" not in plain.headers
     assert client.get("/static-v/plotly-000000000000.min.js").status_code == 404
+
+
+def test_pages_css_and_scripts_are_compressed_when_the_client_accepts_it(client):
+    page = client.get("/q/coaching-fit", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in page.headers["Vary"]
+    assert gzip.decompress(page.data).startswith(b"<!doctype html>")
+    plain = client.get("/q/coaching-fit", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and plain.data.startswith(b"<!doctype html>")
+    for path in re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js)\?v=[0-9a-f]+)"', plain.get_data(as_text=True)):
+        served = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert served.headers["Content-Encoding"] == "gzip", path
+        refused = client.get(path, headers={"Accept-Encoding": "gzip;q=0, br"})
+        assert "Content-Encoding" not in refused.headers, path
+        assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable", path
+
+
+def test_unhashed_static_files_are_revalidated_and_the_coach_pages_are_not_compressed(client):
+    assert "immutable" not in client.get("/static/quiz.css").headers.get("Cache-Control", "")
+    assert "Content-Encoding" not in client.get("/coach/login", headers={"Accept-Encoding": "gzip"}).headers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -204,3 +205,13 @@ def test_schema_rejects_an_unknown_key():
     errors = list(_schema_validator().iter_errors(data))
     assert errors, "the schema should refuse the unknown key 'colour'"
     assert any("colour" in str(e) for e in errors)
+
+
+def test_the_readme_scoring_table_lists_the_banks_outcomes_in_order(bank):
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## The scoring model") : readme.index("**Two-step screening")]
+    rows = re.findall(r"^\| (\d+) \| `([a-z_]+)` \|", table, re.M)
+    assert [outcome for _, outcome in rows] == [r.id for r in bank.outcomes]
+    assert [int(n) for n, _ in rows] == list(range(1, len(bank.outcomes) + 1))
+    for variant in (v.id for g in bank.guidance.values() for v in g.variants):
+        assert f"`{variant}`" in table, variant

@@ -8,7 +8,6 @@ import pytest
 
 from quiz import support as crisis
 
-
 COUNTRIES = {"US", "CA", "GB", "IE", "AU", "NZ", "DE", "AT", "CH", "FR", "NL", "ES", "IN", "ZA"}
 
 

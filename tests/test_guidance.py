@@ -33,7 +33,15 @@ ROOT = Path(__file__).resolve().parent
 LOW_MOOD = {**phq2(4), **all_of(PHQ9_MORE, 1), "phq_difficulty": 1}  # PHQ-9 4 + 6 = 10
 WORRY = {**gad2(5), **all_of(GAD7_MORE, 1), "phq_difficulty": 1}  # GAD-7 5 + 5 = 10
 MILD_MOOD = {**phq2(3), **all_of(PHQ9_MORE, 0), "phq_difficulty": 1}  # PHQ-2 3, PHQ-9 3
-MILD_WORRY = {**gad2(3), "gad7_3": 1, "gad7_4": 1, "gad7_5": 1, "gad7_6": 1, "gad7_7": 0, "phq_difficulty": 1}  # GAD-7 7
+MILD_WORRY = {
+    **gad2(3),
+    "gad7_3": 1,
+    "gad7_4": 1,
+    "gad7_5": 1,
+    "gad7_6": 1,
+    "gad7_7": 0,
+    "phq_difficulty": 1,
+}  # GAD-7 7
 # little capacity for growth: low confidence, strong resistance, little access to Self, day-to-day life strained
 STUCK = {
     **all_of(RESISTANCE, 4),

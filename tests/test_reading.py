@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import textstat
+from test_properties import BANK
 
 from quiz import support
 from quiz.bank.model import Comparison, leaves
-from test_properties import BANK
 
 GRADE = 8
 

@@ -329,7 +329,7 @@ def test_unknown_ids_are_refused(bank):
 MULTI_BANK = REVERSED_BANK.replace(
     "      - {id: tense, response: agree, scale: ease, reverse: true, text: I feel tense}",
     "      - {id: tense, response: agree, scale: ease, reverse: true, text: I feel tense}\n"
-    "      - {id: when, kind: multi, response: agree, unscored: true, required: false, text: \"When?\"}",
+    '      - {id: when, kind: multi, response: agree, unscored: true, required: false, text: "When?"}',
 )
 
 

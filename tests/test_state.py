@@ -18,9 +18,7 @@ def tokens() -> Tokens:
 
 
 def test_state_round_trips(bank, tokens):
-    state = QuizState(
-        "mood", {"gad2_1": 2, "lg_work_sat": -1}, ("gad2_1",), consent=True, origin="https://a.example"
-    )
+    state = QuizState("mood", {"gad2_1": 2, "lg_work_sat": -1}, ("gad2_1",), consent=True, origin="https://a.example")
     back = tokens.load_state(tokens.dump_state(bank, state), bank)
     assert back == state
 

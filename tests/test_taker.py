@@ -173,7 +173,10 @@ def test_thriving_flow_ends_in_coaching_with_booking(app, taker):
         ({"readiness_importance": 2}, "not_yet"),
         ({"res_stall": 4, "res_fear_loss": 4, "res_slide_back": 4, "res_numb": 4}, "parts_work_coaching"),
         ({**phq2(4), "who5_1": 2, "who5_2": 2, "who5_3": 2, "phq9_3": 2, "phq9_4": 2}, "therapy_and_coaching"),
-        ({**phq2(6), **{f"phq9_{i}": 2 for i in range(3, 9)}, **{f"who5_{i}": 0 for i in range(1, 6)}}, "therapy_first"),
+        (
+            {**phq2(6), **{f"phq9_{i}": 2 for i in range(3, 9)}, **{f"who5_{i}": 0 for i in range(1, 6)}},
+            "therapy_first",
+        ),
         ({"ptsd_event": 1, "ptsd_1": 1, "ptsd_2": 1, "ptsd_3": 1, "ptsd_4": 0, "ptsd_5": 0}, "therapy_and_coaching"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ def init_app(app: Flask) -> None:
     app.extensions["quiz.tokens"] = Tokens(app.config["SECRET_KEY"], int(app.config["FORM_MAX_AGE"]))
     app.register_error_handler(HTTPException, http_error)
     app.before_request(refuse_bad_host)
+    app.after_request(cache_hashed_assets)
+    app.after_request(compress)
     app.context_processor(lambda: {"crisis_texts": support.directory().texts})
     security.init_app(app)
     limits.init_app(app)
@@ -41,6 +44,49 @@ def home() -> Any:
 
 
 HOST = re.compile(r"(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::(?P<port>[0-9]{1,5}))?")
+
+
+YEAR = 365 * 24 * 3600
+
+
+TEXT = {"text/html", "text/css", "text/javascript", "application/json", "image/svg+xml"}
+
+
+def compress(response: Response) -> Response:
+    """Gzip a text response for a client that accepts gzip, except the coach's pages.
+
+    The coach's pages carry a CSRF token beside values a request can choose (the filters), which is what a
+    compression side channel (BREACH) needs; they are small and few, so they go uncompressed.
+    """
+    if (
+        request.blueprint == "coach"
+        or response.mimetype not in TEXT
+        or "Content-Encoding" in response.headers
+        or not 200 <= response.status_code < 300
+        or request.accept_encodings["gzip"] <= 0  # honours "gzip;q=0", which refuses it
+    ):
+        return response
+    response.direct_passthrough = False  # a static file is read once here; they are a few kB each
+    data = response.get_data()
+    if len(data) < 500:
+        return response
+    response.set_data(gzip.compress(data, 6))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    etag, weak = response.get_etag()
+    if etag:
+        response.set_etag(f"{etag}-gz", bool(weak))
+    return response
+
+
+def cache_hashed_assets(response: Response) -> Response:
+    """Let browsers keep a static file for a year when its URL names its content's hash (asset_url adds ?v=)."""
+    if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        response.cache_control.public = True
+        response.cache_control.max_age = YEAR
+        response.cache_control.immutable = True
+        response.cache_control.no_cache = None
+    return response
 
 
 def refuse_bad_host() -> Response | None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import re
 from collections.abc import Mapping
 from html import escape
-from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -22,7 +19,6 @@ LOCALE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z]{2})?")
 LOADER_MAX_AGE = 3600  # the loader's URL is fixed in coaches' pages, so it must not be cached for long
 THEME_MAX_AGE = 3600
 FALLBACK_HEIGHT = 900
-_loader_cache: dict[tuple[str, int], tuple[bytes, bytes, str]] = {}
 
 
 def own_origins() -> set[str]:
@@ -96,32 +92,14 @@ def theme_css() -> Response:
     return response
 
 
-def loader() -> tuple[bytes, bytes, str]:
-    """Return embed.js as plain bytes, gzip bytes and an ETag, read again only when the file changes."""
-    path = Path(current_app.static_folder or "static") / "embed.js"
-    key = (str(path), path.stat().st_mtime_ns)
-    if key not in _loader_cache:
-        plain = path.read_bytes()
-        _loader_cache.clear()
-        _loader_cache[key] = (plain, gzip.compress(plain, 9, mtime=0), hashlib.sha256(plain).hexdigest()[:16])
-    return _loader_cache[key]
-
-
 @bp.get("/embed.js")
 def embed_js() -> Response:
-    """Serve the loader script, gzipped when the browser accepts it, cached for an hour."""
-    plain, packed, etag = loader()
-    use_gzip = request.accept_encodings["gzip"] > 0  # honours "gzip;q=0", which means no gzip
-    response = Response(packed if use_gzip else plain, mimetype="text/javascript")
-    if use_gzip:
-        response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    response.set_etag(f"{etag}-gz" if use_gzip else etag)
+    """Serve the loader script, cached for an hour; web.compress gzips it for browsers that accept gzip."""
+    response = current_app.send_static_file("embed.js")
     response.cache_control.public = True
     response.cache_control.max_age = LOADER_MAX_AGE
     # Coaches' pages load this cross-site; say so for sites that require it (Cross-Origin-Embedder-Policy).
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    response.make_conditional(request)
     return response
 
 

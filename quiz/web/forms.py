@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Optional
 
 from quiz.bank.model import AnswerValue, Bank, Question, Section
 
+
 def error_message(bank: Bank, question: Question) -> str:
     """Return what to do about an unanswered question, in a few words (GOV.UK style)."""
     if question.kind == "multi":
