@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from answer_sets import GAD7_MORE, PHQ9_MORE, PTSD, WHO5
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -182,3 +183,33 @@ def test_invariants_of_any_complete_answer_set(raw):
         "alcohol",
     ):
         assert scores.scales[sid].complete, sid
+
+
+@pytest.fixture(scope="module")
+def result_page(tmp_path_factory):
+    """Return a function that renders the result page for answers, with a booking link configured."""
+    from quiz import create_app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+        app = create_app({"TESTING": True, "SECRET_KEY": "p", "BOOKING_URL": "https://coach.example/book"})
+    client, tokens = app.test_client(use_cookies=False), app.extensions["quiz.tokens"]
+
+    def render(answers: dict) -> str:
+        clean, _ = check_answers(BANK, answers)
+        token = tokens.result_token(BANK, walk(BANK, clean).answers)
+        return client.get(f"/q/coaching-fit/r/{token}").get_data(as_text=True)
+
+    return render
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(complete_answers, st.integers(1, 3))
+def test_any_self_harm_answer_gives_a_crisis_page_with_no_booking_and_no_scores(result_page, raw, value):
+    html = result_page({**raw, "phq9_9": value})
+    assert 'data-outcome="crisis_support"' in html
+    assert "/book" not in html and 'id="book"' not in html
+    for hidden in ("screener-scores", "reflection-scores", "areas-table", "chart", 'id="details"', "of 100"):
+        assert hidden not in html, hidden
