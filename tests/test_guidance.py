@@ -178,7 +178,7 @@ def test_no_trauma_event_scores_0_and_never_drinking_scores_0(bank):
 
 @pytest.mark.parametrize(
     ("value", "expected", "variant"),
-    [(4, "therapy_and_coaching", "old_hurt"), (3, "therapy_and_coaching", None), (2, "coaching", None)],
+    [(4, "therapy_and_coaching", "old_hurt"), (3, "therapy_and_coaching", "old_hurt"), (2, "coaching", None)],
 )
 def test_old_hurt_often_or_almost_always_gives_at_least_therapy_alongside_coaching(bank, value, expected, variant):
     outcome = decided(bank, res_old_hurt=value)
@@ -249,7 +249,7 @@ def test_reasons_are_few_plain_and_not_repeated(bank, parts):
 def test_the_most_important_reason_comes_first(bank):
     severe = {**WORRY, "gad7_3": 3, "gad7_4": 3, "gad7_5": 2, "fn_home": 3}
     reasons = reasons_of(bank, severe, TRAUMA)
-    assert "see a doctor soon" in reasons[0]
+    assert "a lot of worry" in reasons[0]
 
 
 def test_one_reason_per_scale_or_question(bank):
@@ -360,9 +360,16 @@ def test_an_area_going_well_beside_mood_worth_a_look_gets_the_quiet_struggle_not
     assert "family life" not in note and "work and career" in note
 
 
-def test_the_quiet_struggle_note_speaks_of_most_of_life_when_every_area_goes_well(bank):
+def test_the_quiet_struggle_note_speaks_of_daily_life_when_every_area_is_coping(bank):
     [note] = quiet_notes(decided(bank, LOW_MOOD))
-    assert "most parts of your life" in note
+    assert "coping well with daily life" in note
+
+
+def test_the_quiet_struggle_note_never_calls_the_largest_gap_an_area_going_well(bank):
+    outcome = decided(bank, LOW_MOOD, lg_work_sat=1, lg_work_imp=10, fn_home=2, fn_social=2)
+    assert any("biggest gap" in s and "work and career" in s for s in outcome.profile)
+    [note] = quiet_notes(outcome)
+    assert "work and career" not in note and "close relationships" in note
 
 
 def test_a_retired_person_is_not_told_about_work(bank):

@@ -327,7 +327,8 @@ def test_crisis_result_leads_with_resources_and_never_offers_booking(app, taker)
     assert outcome_of(html) == "crisis_support"
     assert 'id="book"' not in html and "/book" not in html
     assert html.index('id="crisis"') < html.index('id="headline"') < html.index("Samaritans")
-    assert "116 123" in html and "85258" in html and 'id="someone-else"' in html and 'id="safety-plan"' in html
+    assert "116 123" in html and "85258" in html and 'class="crisis-stay-safe"' in html and 'id="safety-plan"' in html
+    assert 'id="start-again"' not in html and "Start again" not in html
     assert html.count("<h1") == 1 and html.count("<h2") == 1, "one heading leads the crisis result"
     for hidden in ('id="map-text"', 'id="screener-scores"', 'id="areas-table"', 'id="details"', "chart"):
         assert hidden not in html, f"{hidden}: a crisis result shows no scores, profile or charts"

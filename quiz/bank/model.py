@@ -296,7 +296,8 @@ class Variant(Frozen):
     body: Text
     headline: Text | None = None
     call_to_action: NextStep | None = None
-    crisis_lines: bool = Field(default=False, description="show the short crisis panel with this wording")
+    offer_coach: bool | None = None
+    ifs_directory: bool | None = None
 
 
 class Guidance(Frozen):
@@ -305,6 +306,8 @@ class Guidance(Frozen):
     headline: Text
     body: Text
     call_to_action: NextStep = "booking"
+    offer_coach: bool = Field(default=True, description="offer a conversation with the coach (never on crisis)")
+    ifs_directory: bool = Field(default=False, description="point to the IFS Institute's directory")
     variants: tuple[Variant, ...] = ()
     explain: tuple[Condition, ...] = ()
 
@@ -320,7 +323,7 @@ class Area(Frozen):
 
 
 class ProfileRule(Frozen):
-    """A sentence shown when its condition holds and every area it names ({well}, {hard}) is there."""
+    """A sentence shown when its condition holds and every area it names ({well}, {hard}, {coping}) is there."""
 
     when: Condition
     text: Text
@@ -393,6 +396,7 @@ class Bank(Frozen):
     areas: tuple[Area, ...] = ()
     profile: Profile | None = None
     careless: Careless = Careless()
+    crisis_lines: Condition | None = Field(default=None, description="when a result also shows the crisis lines")
     next_steps: NextSteps | None = None
     examples: tuple[Example, ...] = ()
 

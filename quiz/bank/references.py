@@ -49,6 +49,10 @@ def _check_safety(bank: Bank) -> Iterator[Problem]:
     guidance = bank.guidance.get(CRISIS_OUTCOME)
     if guidance is not None and guidance.call_to_action != "crisis":
         yield ("guidance", CRISIS_OUTCOME, "call_to_action"), "crisis guidance must use call_to_action: crisis"
+    if guidance is not None and (
+        guidance.offer_coach or any(v.offer_coach or v.call_to_action for v in guidance.variants)
+    ):
+        yield ("guidance", CRISIS_OUTCOME), "crisis guidance must not offer the coach: set offer_coach: false"
 
 
 def _check_logic(bank: Bank) -> Iterator[Problem]:
@@ -145,6 +149,8 @@ def _check_outcomes(bank: Bank) -> Iterator[Problem]:
             yield ("outcomes", oi, "id"), f"outcome '{rule.id}' has no guidance"
     if bank.outcomes[-1].when != "always":
         yield ("outcomes", len(bank.outcomes) - 1, "when"), "the last outcome must be a catch-all: 'when: always'"
+    if bank.crisis_lines is not None:
+        yield from check_condition(bank, bank.crisis_lines, ("crisis_lines",), items, flags)
     ids = {r.id for r in bank.outcomes}
     for gid, guidance in bank.guidance.items():
         if gid not in ids:

@@ -41,7 +41,9 @@ class Outcome(NamedTuple):
     profile: tuple[str, ...] = ()
     area_strain: Mapping[str, float] = MappingProxyType({})
     variant: str | None = None
-    crisis_lines: bool = False
+    crisis_lines: bool = False  # a result other than crisis support that also shows the crisis lines
+    offer_coach: bool = True
+    ifs_directory: bool = False
 
 
 def choose(bank: Bank, scores: Scores) -> str:
@@ -65,16 +67,19 @@ def decide(bank: Bank, scores: Scores) -> Outcome:
         for subject, sentence in explain(bank, cond, facts):
             found.setdefault(subject, sentence)
     strain = area_strain(bank, scores.answers)
+    chosen_by = variant or text  # a variant's own setting wins where it has one
     return Outcome(
         id=chosen,
-        headline=variant.headline or text.headline if variant else text.headline,
-        body=variant.body if variant else text.body,
-        call_to_action=variant.call_to_action or text.call_to_action if variant else text.call_to_action,
+        headline=(variant and variant.headline) or text.headline,
+        body=chosen_by.body,
+        call_to_action=(variant and variant.call_to_action) or text.call_to_action,
         reasons=tuple(found.values())[:MAX_REASONS],
         profile=describe(bank, facts, strain),
         area_strain=strain,
         variant=variant.id if variant else None,
-        crisis_lines=variant.crisis_lines if variant else False,
+        crisis_lines=bank.crisis_lines is not None and holds(bank.crisis_lines, facts),
+        offer_coach=text.offer_coach if variant is None or variant.offer_coach is None else variant.offer_coach,
+        ifs_directory=text.ifs_directory if variant is None or variant.ifs_directory is None else variant.ifs_directory,
     )
 
 
@@ -118,12 +123,8 @@ def area_strain(bank: Bank, answers: Mapping[str, Any]) -> dict[str, float]:
     strain: dict[str, float] = {}
     for area in bank.areas:
         gap = area_gap(bank, area.satisfaction, area.importance, answers)
-        parts = [] if gap is None else [round(gap * 100, 1)]
-        value = number(answers.get(area.functioning or ""))
-        if value is not None and area.functioning:
-            lo, hi = bank.ranges[area.functioning]
-            difficulty = (value - lo) / (hi - lo)
-            parts.append(round((difficulty if bank.questions[area.functioning].reverse else 1 - difficulty) * 100, 1))
+        level = _difficulty(bank, area.functioning, answers)
+        parts = [part for part in (None if gap is None else round(gap * 100, 1), level) if part is not None]
         if parts:
             strain[area.id] = max(parts)
     return strain
@@ -138,10 +139,12 @@ def describe(bank: Bank, facts: Facts, strain: Mapping[str, float]) -> tuple[str
     well = [labels[a] for a, value in strain.items() if value < profile.well_below]
     hard = [labels[a] for a, value in strain.items() if value >= profile.hard_from]
     everywhere = len(well) == len(strain) > 1  # a list of every area reads worse than saying so
+    largest = _largest_gap(bank, facts.answers)
     words = {
         "well": "most parts of your life" if everywhere else join_words(well),
         "hard": join_words(hard),
-        "area": _largest_gap(bank, facts.answers),
+        "area": largest,
+        "coping": _coping(bank, facts.answers, profile.well_below, largest),
     }
     found = []
     if well and hard:
@@ -157,6 +160,25 @@ def describe(bank: Bank, facts: Facts, strain: Mapping[str, float]) -> tuple[str
         if all(words.get(name) for name in named) and holds(note.when, facts):
             found.append(_name_areas(note.text, words))
     return tuple(found)
+
+
+def _coping(bank: Bank, answers: Mapping[str, Any], below: float, largest: str) -> str:
+    """Name the areas where stress gets in the way little or not at all, day to day, but for the largest gap."""
+    levels = {a.label: _difficulty(bank, a.functioning, answers) for a in bank.areas if a.functioning}
+    coping = [label for label, level in levels.items() if level is not None and level < below and label != largest]
+    if len(coping) > 2 and len(coping) == sum(level is not None for level in levels.values()):
+        return "daily life"  # a list of every area reads worse than saying so
+    return join_words(coping)
+
+
+def _difficulty(bank: Bank, item: str | None, answers: Mapping[str, Any]) -> float | None:
+    """Return how much a functioning answer says stress gets in the way, 0-100; None when there is none."""
+    value = number(answers.get(item or ""))
+    if value is None or item is None:
+        return None
+    lo, hi = bank.ranges[item]
+    difficulty = (value - lo) / (hi - lo)
+    return round((difficulty if bank.questions[item].reverse else 1 - difficulty) * 100, 1)
 
 
 def _largest_gap(bank: Bank, answers: Mapping[str, Any]) -> str:

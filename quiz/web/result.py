@@ -36,8 +36,8 @@ def _crisis(scores: Scores, outcome: Outcome) -> bool:
 
 
 def _booking_allowed(scores: Scores, outcome: Outcome) -> bool:
-    """Offer a conversation with the coach on every result but a crisis one, when there is a booking link."""
-    return not _crisis(scores, outcome) and bool(current_app.config.get("BOOKING_URL"))
+    """Offer a conversation with the coach where the guidance does (never beside a self-harm answer)."""
+    return not _crisis(scores, outcome) and outcome.offer_coach and bool(current_app.config.get("BOOKING_URL"))
 
 
 def show(quiz_id: str, token: str) -> str:
