@@ -157,12 +157,10 @@ def _schema_errors(err: ValidationError, data: Any) -> Iterator[tuple[Path_, str
 Check = Callable[[Bank], Iterable[tuple[Path_, str]]]
 
 
-def parse_bank(text: str, file: str = "<bank>", extra_checks: Iterable[Check] = ()) -> Bank:
-    """Validate bank YAML text into a Bank, or raise InvalidBank with every error."""
-    if len(text) > MAX_BYTES:
-        raise InvalidBank([BankError(file, 1, "(file)", f"a bank must be under {MAX_BYTES:,} characters")])
+def _read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse bank YAML into data and its line map, or raise InvalidBank saying what could not be read."""
     try:
-        data, lines = _load_marked(text)
+        return _load_marked(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -173,6 +171,13 @@ def parse_bank(text: str, file: str = "<bank>", extra_checks: Iterable[Check] = 
         raise InvalidBank([BankError(file, 1, "(yaml)", "the bank is nested too deeply")]) from None
     except ValueError as exc:  # a number too long to convert, or a date like 2024-13-45
         raise InvalidBank([BankError(file, 1, "(yaml)", f"a value cannot be read: {clip(exc)}")]) from None
+
+
+def parse_bank(text: str, file: str = "<bank>", extra_checks: Iterable[Check] = ()) -> Bank:
+    """Validate bank YAML text into a Bank, or raise InvalidBank with every error."""
+    if len(text) > MAX_BYTES:
+        raise InvalidBank([BankError(file, 1, "(file)", f"a bank must be under {MAX_BYTES:,} characters")])
+    data, lines = _read_yaml(text, file)
     if not isinstance(data, dict):
         raise InvalidBank([BankError(file, 1, "(top)", "a bank must be a mapping of keys")])
 
