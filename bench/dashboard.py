@@ -220,7 +220,7 @@ def main() -> None:
     app = create_app(
         {
             "BANKS_DIR": str(banks_dir(folder / "banks")),
-            "SECRET_KEY": "bench",
+            "SECRET_KEY": "bench" * 32,
             "EMBED_ORIGINS": " ".join(o for o in ORIGINS if o),
             "LOGIN_LIMIT": "1000 per minute",
         }

@@ -68,7 +68,7 @@ def report(title: str, page: int, files: list[tuple[str, int]], outside: list[st
 def main() -> int:
     os.environ["QUIZ_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="quiz-bench-")
     # The bench answers in milliseconds; skip the careless-answer check a person that fast would get.
-    config = {"SECRET_KEY": "bench", "BOOKING_URL": "https://coach.example/book", "CARELESS_CHECK": False}
+    config = {"SECRET_KEY": "bench" * 32, "BOOKING_URL": "https://coach.example/book", "CARELESS_CHECK": False}
     app = create_app(config)
     client = app.test_client(use_cookies=False)
     fields = re.compile(r'name="(token|state)" value="([^"]*)"')

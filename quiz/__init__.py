@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 DEFAULT_BANKS_DIR = Path(__file__).resolve().parent.parent / "questions"
+MIN_SECRET_BYTES = 32  # 256 bits: the tokens' AES-GCM keys are derived from it
 
 
 def _defaults(instance: Path) -> dict[str, Any]:
@@ -24,6 +25,7 @@ def _defaults(instance: Path) -> dict[str, Any]:
         "RETENTION_DAYS": 0,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "FORM_MAX_AGE": 24 * 3600,
+        "RESULT_MAX_AGE": 90 * 24 * 3600,
         "MIN_HUMAN_SECONDS": 20,
         "CARELESS_CHECK": True,
         "PUBLIC_URL": "",
@@ -40,6 +42,27 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def private_folder(path: Path) -> None:
+    """Create a folder only its owner can enter (0700, whatever the umask); leave an existing one as it is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        return
+    path.chmod(0o700)  # mkdir's mode is masked by the umask
+
+
+def _check_secret(secret: str) -> None:
+    """Refuse a secret key too short to keep tokens safe, saying how to make a good one."""
+    size = len(secret.encode())
+    if size < MIN_SECRET_BYTES:
+        raise ValueError(
+            f"QUIZ_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes long, not {size}. Make one with\n"
+            "  python -c 'import secrets; print(secrets.token_urlsafe(48))'\n"
+            "or unset it to let the quiz make and keep one in its instance folder."
+        )
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then the instance's config.py, then QUIZ_* variables, then test_config."""
     instance = Path(os.environ.get("QUIZ_INSTANCE_PATH", "instance")).resolve()
@@ -50,7 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(instance),
         instance_relative_config=True,
     )
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     app.config.from_mapping(_defaults(instance))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("QUIZ")
@@ -59,6 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])  # QUIZ_SECRET_KEY=123 would arrive as a number
+    _check_secret(app.config["SECRET_KEY"])
     if app.config["CONSENT_MODE"] not in ("opt-out", "opt-in", "off"):
         raise ValueError(f"QUIZ_CONSENT_MODE must be opt-out, opt-in or off, not {app.config['CONSENT_MODE']!r}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO
@@ -80,9 +81,9 @@ def score(quiz_id: str, answers_file: IO[str], banks_dir: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """Serve the app with a production WSGI server (gunicorn on POSIX, waitress elsewhere)."""
+    """Serve the app with waitress; refuse to start while its data on disk is open to other users."""
     from quiz import create_app
-    from quiz.server import run
+    from quiz.server import exposed, run
 
     try:
         app = create_app()
@@ -90,15 +91,35 @@ def serve(host: str, port: int) -> None:
         for error in exc.errors:
             click.echo(str(error), err=True)
         sys.exit(1)
-    from quiz.coach.auth import ensure_password
-
-    first = ensure_password(app.instance_path)  # before gunicorn forks, so it is printed once
-    if first:
-        click.echo(
-            f"Coach login: no password was set, so this one was made. It is shown only once:\n  {first}\n"
-            "Change it any time with `quiz set-password`."
-        )
+    except ValueError as exc:  # a configuration value the app cannot work with; the message says which
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    problems = exposed(app)
+    if problems:
+        click.echo("Refusing to start: the answers and keys must be readable by this user only.", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    _first_password(Path(app.instance_path))
     run(app, host, port)
+
+
+def _first_password(instance: Path) -> None:
+    """Make a coach password on the first start and write it to a file only this user can read, never to the log."""
+    from quiz.coach.auth import FIRST_PASSWORD_FILE, ensure_password
+
+    password = ensure_password(instance)
+    if not password:
+        return
+    path = instance / FIRST_PASSWORD_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(f"{password}\n")
+    path.chmod(0o600)  # the mode given to open is masked by the umask
+    click.echo(
+        f"Coach login: no password was set, so one was made and written to {path} (readable by this user only).\n"
+        "Log in with it, then choose your own with `quiz set-password`, which deletes that file."
+    )
 
 
 @main.command("embed-snippet")

@@ -1,42 +1,53 @@
-"""Run the app under a production WSGI server."""
+"""Run the app under waitress, and find data on disk that other users of the machine could read."""
 
 from __future__ import annotations
 
 import os
-import sys
-from typing import Any
+import shlex
+from pathlib import Path
 
+import waitress
 from flask import Flask
+from sqlalchemy.engine import make_url
+
+THREADS = 8
 
 
 def run(app: Flask, host: str, port: int) -> None:
-    """Serve with gunicorn's sync workers (two per core) on POSIX, waitress elsewhere."""
-    workers = int(os.environ.get("QUIZ_WORKERS", 2 * (os.cpu_count() or 1)))
-    print(f"Serving on http://{host}:{port}/ with {workers} workers", flush=True)
-    if sys.platform == "win32":
-        import waitress
+    """Serve with waitress, which reads each request whole before a worker thread sees it."""
+    threads = int(app.config.get("THREADS") or THREADS)
+    print(f"Serving on http://{host}:{port}/ with {threads} threads", flush=True)
+    waitress.serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        # Slow clients wait in waitress's event loop, which holds hundreds of connections, never in a thread.
+        connection_limit=500,
+        asyncore_use_poll=True,  # select() stops at 1,024 file descriptors; poll() does not
+        # A body over the app's limit is refused by waitress before it is read, not buffered and then refused.
+        max_request_body_size=int(app.config["MAX_CONTENT_LENGTH"]),
+        # QUIZ_PROXY_COUNT's ProxyFix decides which X-Forwarded-* headers to trust; waitress must leave them.
+        clear_untrusted_proxy_headers=False,
+    )
 
-        waitress.serve(app, host=host, port=port, threads=workers * 2)
-        return
-    from gunicorn.app.base import BaseApplication
 
-    class _Gunicorn(BaseApplication):
-        def load_config(self) -> None:
-            settings: dict[str, Any] = {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "worker_class": "sync",
-                "accesslog": None,  # access logs would record addresses; keep none
-                "errorlog": "-",
-                "timeout": 30,
-                "graceful_timeout": 10,
-            }
-            if "control_socket_disable" in self.cfg.settings:  # gunicorn 23+: one shared socket path per user
-                settings["control_socket_disable"] = True
-            for key, value in settings.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Flask:
-            return app
-
-    _Gunicorn().run()
+def exposed(app: Flask) -> list[str]:
+    """List the instance folder and data files that other users can read, each with the command that fixes it."""
+    if os.name != "posix":  # elsewhere the mode bits do not say who may read a file
+        return []
+    instance = Path(app.instance_path)
+    paths = [instance, instance / "secret_key", instance / "coach_password"]
+    url = make_url(str(app.config["DATABASE_URL"]))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        paths += [Path(url.database + suffix) for suffix in ("", "-wal", "-shm")]
+    found = []
+    for path in paths:
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            fix = "chmod 700" if path.is_dir() else "chmod 600"
+            found.append(f"{path} is open to other users (mode {mode:o}); fix it with: {fix} {shlex.quote(str(path))}")
+    return found

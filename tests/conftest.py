@@ -9,6 +9,7 @@ import pytest
 from quiz import create_app
 from quiz.bank import Bank
 from quiz.catalog import load_catalog
+from quiz.coach import auth as coach_auth
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,10 +28,16 @@ def machine_speed_is_not_careless(monkeypatch):
     monkeypatch.setenv("QUIZ_SUBMIT_LIMIT", "100000 per minute")  # tests/test_abuse.py checks the real limit
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    """Hash coach passwords in microseconds (tests/test_passwords.py checks the real scrypt parameters)."""
+    monkeypatch.setattr(coach_auth, "HASH_METHOD", "pbkdf2:sha256:1")
+
+
 @pytest.fixture()
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret" * 32})
     yield app
 
 

@@ -18,7 +18,7 @@ SAME_EVERYWHERE = {**THRIVING, **dict.fromkeys(LIFE_NOW, 5)}
 def kept(tmp_path, monkeypatch) -> tuple[Taker, list[dict[str, Any]]]:
     """Return a quiz taker on an app that checks careless answers, and the list of responses it keeps."""
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "s", "CARELESS_CHECK": True, "MIN_HUMAN_SECONDS": 0})
+    app = create_app({"TESTING": True, "SECRET_KEY": "s" * 32, "CARELESS_CHECK": True, "MIN_HUMAN_SECONDS": 0})
     return Taker(app.test_client(use_cookies=False)), kept_responses(monkeypatch)
 
 
@@ -76,7 +76,7 @@ def test_filled_honeypot_shows_the_result_but_keeps_nothing(kept):
 
 def test_submissions_faster_than_a_person_are_not_kept(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "s", "MIN_HUMAN_SECONDS": 600})
+    app = create_app({"TESTING": True, "SECRET_KEY": "s" * 32, "MIN_HUMAN_SECONDS": 600})
     calls = kept_responses(monkeypatch)
     taker = Taker(app.test_client(use_cookies=False))
     assert taker.finish(THRIVING).status_code == 200 and outcome_of(taker.html) == "coaching"
@@ -85,7 +85,7 @@ def test_submissions_faster_than_a_person_are_not_kept(tmp_path, monkeypatch):
 
 def test_submissions_are_rate_limited_per_address_in_memory(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "s", "SUBMIT_LIMIT": "3 per minute"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "s" * 32, "SUBMIT_LIMIT": "3 per minute"})
     client = app.test_client(use_cookies=False)
     url = "/api/v1/quizzes/coaching-fit/score"
     codes = [client.post(url, json={"answers": THRIVING}).status_code for _ in range(4)]
@@ -98,7 +98,7 @@ def test_confirmed_careless_response_is_stored_with_its_flag(tmp_path, monkeypat
     import sqlalchemy as sa
 
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "s", "CARELESS_CHECK": True, "MIN_HUMAN_SECONDS": 0})
+    app = create_app({"TESTING": True, "SECRET_KEY": "s" * 32, "CARELESS_CHECK": True, "MIN_HUMAN_SECONDS": 0})
     taker = Taker(app.test_client(use_cookies=False))
     run_to_check_page(taker, SAME_EVERYWHERE)
     assert taker.submit({}, action="confirm").status_code == 303

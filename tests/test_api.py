@@ -21,7 +21,7 @@ def client(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
         # module-scoped, so conftest's per-test environment does not reach it: lift the rate limit here
-        app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SUBMIT_LIMIT": "100000 per minute"})
+        app = create_app({"TESTING": True, "SECRET_KEY": "test-secret" * 32, "SUBMIT_LIMIT": "100000 per minute"})
         yield app.test_client(use_cookies=False)
 
 

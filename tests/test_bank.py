@@ -135,7 +135,7 @@ def test_app_refuses_to_start_on_an_invalid_bank(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
     shutil.copy(BANKS / "band_gap.yaml", tmp_path / "band_gap.yaml")
     with pytest.raises(InvalidBank) as caught:
-        create_app({"TESTING": True, "SECRET_KEY": "x", "BANKS_DIR": str(tmp_path)})
+        create_app({"TESTING": True, "SECRET_KEY": "x" * 32, "BANKS_DIR": str(tmp_path)})
     assert [e.line for e in caught.value.errors] == [38]
 
 

@@ -19,7 +19,7 @@ PUBLIC = "https://quiz.example.com"
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": PUBLIC, "EMBED_ORIGINS": "https://coach.example.com"}
+        {"TESTING": True, "SECRET_KEY": "test" * 32, "PUBLIC_URL": PUBLIC, "EMBED_ORIGINS": "https://coach.example.com"}
     )
     coach_auth.set_password(app.instance_path, PASSWORD)
     return app

@@ -7,6 +7,7 @@ import logging
 import pytest
 import sqlalchemy as sa
 from answer_sets import THRIVING
+from api_helpers import started
 from werkzeug.test import EnvironBuilder
 
 from quiz import create_app
@@ -36,7 +37,7 @@ def test_yaml_nested_thousands_deep_is_a_bank_error():
 
 def test_a_numeric_secret_key_still_works(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("QUIZ_SECRET_KEY", "12345678901234567890")
+    monkeypatch.setenv("QUIZ_SECRET_KEY", "1234567890" * 4)
     response = create_app({"TESTING": True}).test_client(use_cookies=False).get("/q/coaching-fit")
     assert response.status_code == 200
 
@@ -52,7 +53,8 @@ def test_a_failed_save_logs_no_answers(app, client, caplog):
         conn.execute(sa.text("DROP TABLE queue"))  # the next save fails half-way through, after its response row
     marker = {**THRIVING, "lg_work_sat": 7, "lg_work_imp": 3}
     with caplog.at_level(logging.ERROR):
-        response = client.post("/api/v1/quizzes/coaching-fit/responses", json={"answers": marker, "consent": True})
+        body = started(client, {"answers": marker, "consent": True})
+        response = client.post("/api/v1/quizzes/coaching-fit/responses", json=body)
     assert response.status_code == 200 and response.get_json()["stored"] is False
     assert "could not store a response" in caplog.text
     assert "lg_work_sat" not in caplog.text, "the statement's parameters (the answers) reached the log"
@@ -68,7 +70,8 @@ def test_a_due_fold_runs_after_the_response_is_sent(app, client):
         with store.engine.connect() as conn:
             return conn.execute(sa.text("SELECT count(*) FROM queue")).scalar()
 
-    response = client.post("/api/v1/quizzes/coaching-fit/responses", json={"answers": THRIVING, "consent": True})
+    body = started(client, {"answers": THRIVING, "consent": True})
+    response = client.post("/api/v1/quizzes/coaching-fit/responses", json=body)
     assert response.get_json()["stored"] is True
     assert queued() == 1, "the person's answer did not wait for the fold"
     response.close()  # what the WSGI server does once the body is sent

@@ -23,7 +23,7 @@ def make_app(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
 
     def make(**config):
-        return create_app({"TESTING": True, "SECRET_KEY": "test-secret", **config})
+        return create_app({"TESTING": True, "SECRET_KEY": "test-secret" * 32, **config})
 
     return make
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import os
 import re
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from html import unescape
@@ -17,9 +17,10 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
 from answer_sets import THRIVING
+from api_helpers import started
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadData
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import parse_accept_header
 from werkzeug.security import generate_password_hash
@@ -32,10 +33,10 @@ from quiz.store import Filters
 from quiz.store import tables as t
 from quiz.web import tokens
 from quiz.web.pages import CHECK_STEP
-from quiz.web.tokens import FORM_SALT, STATE_SALT, QuizState, Tokens
+from quiz.web.tokens import FORM_INFO, STATE_INFO, QuizState, Sealer, Tokens
 
 FUZZ = settings(
-    max_examples=1000 if os.environ.get("CI") == "true" else 150,
+    max_examples=1000,  # per endpoint family, locally and in CI alike
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -44,7 +45,8 @@ SCRIPT = ROOT / "static" / "embed.js"
 QUIZ = "coaching-fit"
 INTRO = f"/q/{QUIZ}"
 STEP = f"/q/{QUIZ}/next"
-SECRET = "fuzz-secret"
+SECRET = "fuzz-secret-" * 4
+OTHER_SECRET = "another-secret" * 4
 PASSWORD = "fuzzing the coach door"
 EMBED_ORIGIN = "https://coach.example"
 OWN_ORIGIN = "http://localhost"
@@ -256,32 +258,25 @@ def _walk(app: Any, client: Any, consent: bool, answers: dict[str, Any]) -> tupl
     raise AssertionError("the quiz never finished")
 
 
-class OldSigner(TimestampSigner):
-    """A signer that dates its signatures three days back, past FORM_MAX_AGE."""
-
-    def get_timestamp(self) -> int:
-        """Return a time three days ago."""
-        return super().get_timestamp() - 3 * 24 * 3600
-
-
 def _forged(form: str, state: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return form tokens and states signed with another key, for another bank, too long ago, or with a wrong salt."""
-    ours = {"q": BANK.id, "v": BANK.version}
-    forms = URLSafeTimedSerializer(SECRET, salt=FORM_SALT)
-    states = URLSafeTimedSerializer(SECRET, salt=STATE_SALT)
-    payload = states.loads(state)
+    """Return form tokens and states sealed with another key, for another bank, too long ago, or of the other kind."""
+    now, old = int(time.time()), int(time.time()) - 3 * 24 * 3600
+    ours = {"q": BANK.id, "v": BANK.version, "t": now, "n": "0123456789abcdef"}
+    forms, states = Sealer(SECRET, FORM_INFO), Sealer(SECRET, STATE_INFO)
+    payload = states.open(state)
     foreign_forms = (
-        URLSafeTimedSerializer("another-secret", salt=FORM_SALT).dumps(ours),
-        forms.dumps({"q": "other", "v": BANK.version}),
-        forms.dumps({"q": BANK.id, "v": BANK.version + 1}),
-        URLSafeTimedSerializer(SECRET, salt=FORM_SALT, signer=OldSigner).dumps(ours),
+        Sealer(OTHER_SECRET, FORM_INFO).seal(ours),
+        forms.seal({**ours, "q": "other"}),
+        forms.seal({**ours, "v": BANK.version + 1}),
+        forms.seal({**ours, "t": old}),
+        forms.seal({k: v for k, v in ours.items() if k != "n"}),
         state,
     )
     foreign_states = (
-        URLSafeTimedSerializer("another-secret", salt=STATE_SALT).dumps(payload),
-        states.dumps({**payload, "q": "other"}),
-        states.dumps({**payload, "v": BANK.version + 1}),
-        URLSafeTimedSerializer(SECRET, salt=STATE_SALT, signer=OldSigner).dumps(payload),
+        Sealer(OTHER_SECRET, STATE_INFO).seal(payload),
+        states.seal({**payload, "q": "other"}),
+        states.seal({**payload, "v": BANK.version + 1}),
+        states.seal({**payload, "t": old}),
         form,
     )
     return foreign_forms, foreign_states
@@ -303,7 +298,7 @@ def real(app, client):
         check = tokens().dump_state(BANK, QuizState(at=CHECK_STEP, answers=kept, consent=True))
         newer = SimpleNamespace(id=BANK.id, version=BANK.version + 1, sections=BANK.sections)
         foreign_links = (
-            Tokens("another-secret", 3600).result_token(BANK, kept),
+            Tokens(OTHER_SECRET, 3600).result_token(BANK, kept),
             tokens().result_token(newer, kept),  # type: ignore[arg-type]
         )
     first = with_consent[0]
@@ -317,18 +312,30 @@ def real(app, client):
     )
 
 
-@st.composite
-def _mutated(draw: st.DrawFn, original: str) -> str:
+# Each edit draws the same way whatever the token's length, so a token made afresh replays exactly.
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["cut", "flip", "insert", "delete", "dup"]),
+        st.integers(0, 4095),
+        st.integers(0, 6),
+        st.characters(),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+def mutate(original: str, edits: list[tuple[str, int, int, str]]) -> str:
     """Mutate a real token: cut it, flip a bit, insert, delete or duplicate characters."""
     text = original
-    for op in draw(st.lists(st.sampled_from(["cut", "flip", "insert", "delete", "dup"]), min_size=1, max_size=3)):
-        i = draw(st.integers(0, max(len(text) - 1, 0)))
+    for op, at, bit, char in edits:
+        i = at % max(len(text), 1)
         if op == "cut":
             text = text[:i]
         elif op == "flip" and text:
-            text = text[:i] + chr(ord(text[i]) ^ (1 << draw(st.integers(0, 6)))) + text[i + 1 :]
+            text = text[:i] + chr(ord(text[i]) ^ (1 << bit)) + text[i + 1 :]
         elif op == "insert":
-            text = text[:i] + draw(st.characters()) + text[i:]
+            text = text[:i] + char + text[i:]
         elif op == "delete":
             text = text[:i] + text[i + 1 :]
         else:
@@ -339,7 +346,7 @@ def _mutated(draw: st.DrawFn, original: str) -> str:
 @cache
 def mutated(original: str) -> st.SearchStrategy[str]:
     """Return the mutation strategy for one real token, built once."""
-    return _mutated(original)
+    return EDITS.map(lambda edits: mutate(original, edits))
 
 
 @cache
@@ -354,6 +361,21 @@ def token_choice(real: str, foreign: tuple[str, ...], missing: bool = True) -> s
     )
 
 
+def sealed_bytes(token: str | None) -> bytes | None:
+    """Decode a token as the app does before decrypting it, so re-spellings of the same bytes are recognised."""
+    try:
+        return base64.b64decode((token or "") + "=" * (-len(token or "") % 4), altchars=b"-_", validate=True)
+    except ValueError:  # binascii.Error, and text that is not ASCII
+        return None
+
+
+def sealed_verdict(value: str | None, kind: str, real: str) -> bool:
+    """Say whether an encrypted token must pass: only the bytes the app sealed do, however they are spelled."""
+    return kind == "real" or (
+        value is not None and sealed_bytes(value) is not None and sealed_bytes(value) == sealed_bytes(real)
+    )
+
+
 def signed_verdict(value: str | None, kind: str, real: str) -> bool | None:
     """Say whether an itsdangerous token must pass (True), must fail (False), or may do either (None)."""
     if kind == "real" or value == real:
@@ -364,19 +386,11 @@ def signed_verdict(value: str | None, kind: str, real: str) -> bool | None:
     return None if value.rsplit(".", 1)[0] == real.rsplit(".", 1)[0] else False
 
 
-def fernet_bytes(token: str) -> bytes | None:
-    """Decode a permalink as the app hands it to Fernet, so re-spellings of the same bytes are recognised."""
-    try:
-        return base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode("ascii"))
-    except (ValueError, UnicodeError):
-        return None
-
-
 @st.composite
-def step_form(draw: st.DrawFn, page: Page) -> list[tuple[str, str]]:
+def step_form(draw: st.DrawFn, page: Page, token: str) -> list[tuple[str, str]]:
     """Draw a step's form: valid, mixed or junk answers, repeated keys, stray fields, honeypot, action, consent."""
     mode = draw(MODES)
-    pairs: list[tuple[str, str]] = [("token", page.token), ("state", page.state)]
+    pairs: list[tuple[str, str]] = [("token", token), ("state", page.state)]
     for qid in page.fields:
         if mode == "valid":
             count = draw(MULTI_COUNT) if qid in MULTI else 1
@@ -423,12 +437,22 @@ EMBED_QUERY = st.one_of(
 )
 
 
+FINISHED: list[str] = []  # form tokens that finished a quiz: a replay of one keeps nothing
+
+
 @FUZZ
 @given(data=st.data())
 def test_quiz_steps_with_real_tokens_and_random_answers(app, client, real, data):
-    """A step with real tokens and random answers never fails, and keeps a response only when it finishes."""
+    """A step with real tokens and random answers never fails, and keeps a response once, when it first finishes."""
     page = data.draw(st.sampled_from(real.pages))
-    pairs = data.draw(step_form(page))
+    # Drawn the same way whatever FINISHED holds, so hypothesis can replay an example exactly.
+    replay, pick = data.draw(st.integers(0, 3)) == 0 and bool(FINISHED), data.draw(st.integers(0, 10**6))
+    if replay:
+        token = FINISHED[pick % len(FINISHED)]
+    else:
+        with app.app_context():
+            token = tokens().form_token(BANK)  # any page's state goes with any form token of its quiz
+    pairs = data.draw(step_form(page, token))
     query = data.draw(st.one_of(st.just(""), EMBED_QUERY))
     content_type = data.draw(st.sampled_from([None, "multipart/form-data"]))
     before = stored(app)
@@ -451,7 +475,12 @@ def test_quiz_steps_with_real_tokens_and_random_answers(app, client, real, data)
     assert location.startswith(f"/q/{QUIZ}/r/")
     assert_no_mark(location)
     honeypot = dict(pairs[::-1]).get("website", "")  # the form keeps the first of repeated keys
-    assert after.responses - before.responses == int(page.consent and not honeypot)
+    event(f"finished, {'replayed' if replay else 'first time'}")
+    assert after.responses - before.responses == int(page.consent and not honeypot and not replay)
+    if replay:
+        assert after == before, "a replayed final step counts nothing either"
+    else:
+        FINISHED.append(token)
     assert client.get(location).status_code == 200, "the result link it hands out must open"
 
 
@@ -473,7 +502,7 @@ def check_form_and_state(app: Any, client: Any, real: Real, data: Any) -> None:
     if response.status_code == 413:  # a huge stray value: refused before any token is read
         assert after == before
         return
-    verdicts = (signed_verdict(token, token_kind, page.token), signed_verdict(state, state_kind, page.state))
+    verdicts = (sealed_verdict(token, token_kind, page.token), sealed_verdict(state, state_kind, page.state))
     accepted = response.status_code in (200, 303)
     if False in verdicts:
         assert response.status_code == 400, (token_kind, state_kind, response.status_code)
@@ -497,7 +526,7 @@ def check_permalink(app: Any, client: Any, real: Real, data: Any) -> None:
     event(f"{'book' if book else 'result'} {kind}: {response.status_code}")
     assert_sane(response)
     assert after.responses == before.responses, "opening a result never stores one"
-    same = kind != "foreign" and fernet_bytes(token) is not None and fernet_bytes(token) == fernet_bytes(link)
+    same = kind != "foreign" and sealed_verdict(token, kind, link)
     if same and "/" not in token:
         expected = (303 if bookable else 404) if book else 200
         assert response.status_code == expected
@@ -521,10 +550,13 @@ def test_signed_tokens_only_pass_when_the_app_made_them(app, client, real, data)
     check(app, client, real, data)
 
 
+# Integers of any size JSON can carry here (Python reads at most 4,300 digits; RAW_BODIES send more as bytes).
+HUGE = st.builds(lambda digits, sign: sign * 10**digits - sign, st.integers(15, 4200), st.sampled_from([1, -1]))
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-(2**70), 2**70),
+    st.integers(),
+    HUGE,
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
 )
@@ -571,7 +603,10 @@ ANSWERS = st.fixed_dictionaries(
         "base": st.sampled_from([True, True, True, False]),
         "drop": st.one_of(st.just([]), st.lists(st.sampled_from(sorted(THRIVING)), max_size=2)),
         "set": st.one_of(
-            st.just([]), st.lists(VALID_ANSWER, max_size=3), st.lists(st.tuples(ANSWER_KEY, ANSWER_VALUE), max_size=4)
+            st.just([]),
+            st.lists(VALID_ANSWER, max_size=3),
+            st.lists(st.tuples(ANSWER_KEY, ANSWER_VALUE), max_size=4),
+            st.lists(st.tuples(st.just("phq9_9"), st.one_of(HUGE, st.floats())), min_size=1, max_size=1),
         ),
         "consent": st.one_of(st.just(True), st.just("absent"), SCALARS),
         "extra": st.one_of(st.just([]), st.lists(st.tuples(st.text(max_size=8), JSON), max_size=2)),
@@ -583,8 +618,28 @@ ORIGINS = [EMBED_ORIGIN, "null", "https://evil.example", "http://[", "https://[:
 ORIGIN = st.one_of(st.none(), st.sampled_from(ORIGINS), st.sampled_from(HEADER_NASTY), ASCII_HEADER)
 
 
-def api_body(data: Any) -> tuple[bytes, dict[str, Any] | None]:
-    """Draw a request body and, when it is a JSON object the test built, that object."""
+STARTS = st.sampled_from(["fresh", "fresh", "fresh", "spent", "missing", "junk", "mutated"])
+SPENT: list[str] = []  # start tokens a stored-or-not response already used
+
+
+def start_token(client: Any, data: Any) -> tuple[str | None, Any]:
+    """Draw a start token for /responses and how it was made: fresh from /start, used, missing, junk or mutated."""
+    kind, pick = data.draw(STARTS), data.draw(st.integers(0, 10**6))  # drawn alike whatever SPENT holds
+    if kind == "spent" and SPENT:
+        return SPENT[pick % len(SPENT)], kind
+    if kind == "missing":
+        return None, kind
+    if kind == "junk":
+        return data.draw(st.one_of(JUNK, SCALARS)), kind
+    fresh = client.get(f"/api/v1/quizzes/{QUIZ}/start").get_json()["token"]
+    if kind == "mutated":
+        changed = data.draw(mutated(fresh))
+        return changed, "fresh" if sealed_verdict(changed, "mutated", fresh) else "mutated"
+    return fresh, "fresh"
+
+
+def api_body(data: Any, token: tuple[str | None, Any] = (None, None)) -> tuple[bytes, dict[str, Any] | None]:
+    """Draw a request body (with the token, if any, in a JSON object) and, when the test built it, that object."""
     kind = data.draw(BODY_KIND)
     if kind == "raw":
         return data.draw(st.sampled_from(RAW_BODIES)), None
@@ -597,14 +652,18 @@ def api_body(data: Any) -> tuple[bytes, dict[str, Any] | None]:
     body: dict[str, Any] = {**dict(drawn["extra"]), "answers": answers}
     if drawn["consent"] != "absent":
         body["consent"] = drawn["consent"]
+    if token[0] is not None:
+        body["token"] = token[0]
     return json.dumps(body).encode(), body
 
 
-def api_request(client: Any, data: Any, endpoint: str) -> tuple[Any, dict[str, Any] | None, bool]:
+def api_request(
+    client: Any, data: Any, endpoint: str, token: tuple[str | None, Any] = (None, None)
+) -> tuple[Any, dict[str, Any] | None, bool]:
     """Post a drawn body to an API endpoint; return the reply, the body object and whether the quiz exists."""
-    body, parsed = api_body(data)
+    body, parsed = api_body(data, token)
     if body and data.draw(st.integers(0, 9)) == 0:
-        cut = data.draw(st.integers(0, len(body) - 1))
+        cut = data.draw(st.integers(0, 10**6)) % len(body)  # the body's length varies with its fresh token
         body, parsed = body[:cut] + b"\xc3\x28" + body[cut:], None  # invalid UTF-8 in the middle
     quiz = data.draw(QUIZ_ID)
     content_type = data.draw(st.sampled_from(CONTENT_TYPES))
@@ -626,7 +685,7 @@ def check_api_reply(response: Any, known: bool) -> dict[str, Any]:
     if not known:
         assert response.status_code == 404
     if response.status_code >= 400:
-        assert response.status_code in (400, 404, 413, 422), response.status_code
+        assert response.status_code in (400, 404, 409, 413, 422), response.status_code
         assert_api_error(response)
     else:
         assert response.status_code == 200 and reply["outcome"]["id"]
@@ -647,15 +706,20 @@ def test_api_score_answers_junk_with_json_errors_and_stores_nothing(app, client,
 @FUZZ
 @given(data=st.data())
 def test_api_responses_store_only_accepted_consented_answers(app, client, data):
-    """A rejected /responses request stores nothing; an accepted one stores exactly what it says, with consent."""
+    """A rejected /responses request stores nothing; an accepted one came with an unused start token, once."""
+    token = start_token(client, data)
     before = stored(app)
-    response, body, known = api_request(client, data, "responses")
+    response, body, known = api_request(client, data, "responses", token)
     after = stored(app)
     reply = check_api_reply(response, known)
-    event(f"status {response.status_code}, stored {after.responses - before.responses}")
+    event(f"token {token[1]}: status {response.status_code}, stored {after.responses - before.responses}")
     if response.status_code >= 400:
         assert after == before, "a rejected request must store nothing"
+        if response.status_code == 409:
+            assert token[1] in ("spent", "fresh") and body is not None and body.get("token") in SPENT
         return
+    assert token[1] == "fresh" and body is not None, "only a fresh start token goes with a response"
+    SPENT.append(str(token[0]))
     assert isinstance(reply["stored"], bool)
     assert after.responses - before.responses == int(reply["stored"])
     if body is not None and body.get("consent") is not True:
@@ -872,7 +936,8 @@ def test_an_origin_header_urlsplit_cannot_parse_still_stores_the_response(app, c
     """Found by fuzzing: a malformed Origin header made POST /responses fail with a 500 after scoring."""
     before = stored(app)
     url = f"/api/v1/quizzes/{QUIZ}/responses"
-    response = client.post(url, json={"answers": THRIVING, "consent": True}, headers={"Origin": origin})
+    body = started(client, {"answers": THRIVING, "consent": True})
+    response = client.post(url, json=body, headers={"Origin": origin})
     assert response.status_code == 200 and response.get_json()["stored"] is True
     assert stored(app).responses == before.responses + 1
 

@@ -19,7 +19,7 @@ def api(tmp_path_factory):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
-        app = create_app({"TESTING": True, "SECRET_KEY": "golden", "SUBMIT_LIMIT": "1000000 per minute"})
+        app = create_app({"TESTING": True, "SECRET_KEY": "golden" * 32, "SUBMIT_LIMIT": "1000000 per minute"})
         yield app.test_client(use_cookies=False)
 
 

@@ -8,7 +8,7 @@ from quiz.web.limits import limiter
 
 def test_the_submit_limit_answers_429_once_spent(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SUBMIT_LIMIT": "2 per minute"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test" * 32, "SUBMIT_LIMIT": "2 per minute"})
     client = app.test_client()
     codes = [client.post("/api/v1/quizzes/coaching-fit/score", json={"answers": {}}).status_code for _ in range(3)]
     assert codes[:2] == [422, 422]
@@ -17,6 +17,6 @@ def test_the_submit_limit_answers_429_once_spent(tmp_path, monkeypatch):
 
 def test_counts_are_kept_in_memory_only(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "RATELIMIT_STORAGE_URI": "redis://elsewhere"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test" * 32, "RATELIMIT_STORAGE_URI": "redis://elsewhere"})
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
     assert type(limiter.storage).__name__ == "MemoryStorage"

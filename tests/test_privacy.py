@@ -8,6 +8,7 @@ import zlib
 
 import pytest
 import sqlalchemy as sa
+from api_helpers import started
 
 from quiz import create_app
 
@@ -41,20 +42,24 @@ CONTRIBUTIONS = {"outcome", "crisis", "scores", "items", "alpha"}
 @pytest.fixture()
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "EMBED_ORIGINS": ALLOWED})
+    return create_app({"TESTING": True, "SECRET_KEY": "test" * 32, "EMBED_ORIGINS": ALLOWED})
 
 
 def _submit(client, bank, i, origin, consent=True):
     example = bank.examples[i % len(bank.examples)]
     return client.post(
         f"/api/v1/quizzes/{bank.id}/responses",
-        json={
-            "answers": dict(example.answers),
-            "consent": consent,
-            "name": "Ada Lovelace",
-            "email": "ada@example.org",
-            "note": "I feel a lot of things today",
-        },
+        json=started(
+            client,
+            {
+                "answers": dict(example.answers),
+                "consent": consent,
+                "name": "Ada Lovelace",
+                "email": "ada@example.org",
+                "note": "I feel a lot of things today",
+            },
+            bank.id,
+        ),
         headers={
             "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0",
             "Origin": origin,

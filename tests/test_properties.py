@@ -192,7 +192,7 @@ def result_page(tmp_path_factory):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
-        app = create_app({"TESTING": True, "SECRET_KEY": "p", "BOOKING_URL": "https://coach.example/book"})
+        app = create_app({"TESTING": True, "SECRET_KEY": "p" * 32, "BOOKING_URL": "https://coach.example/book"})
     client, tokens = app.test_client(use_cookies=False), app.extensions["quiz.tokens"]
 
     def render(answers: dict) -> str:

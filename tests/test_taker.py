@@ -362,7 +362,7 @@ def test_permalink_from_another_secret_is_refused(taker, tmp_path, monkeypatch):
     taker.finish(THRIVING)
     url = taker.responses[-2].headers["Location"]
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "other"))
-    other = create_app({"TESTING": True, "SECRET_KEY": "another-secret"})
+    other = create_app({"TESTING": True, "SECRET_KEY": "another-secret" * 32})
     assert other.test_client(use_cookies=False).get(url).status_code == 400
 
 
@@ -383,7 +383,7 @@ def test_tampered_or_missing_tokens_get_a_clear_400(taker, field):
 
 def test_forged_tokens_from_another_secret_get_400(taker, tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "forger"))
-    forger = Taker(create_app({"TESTING": True, "SECRET_KEY": "forger"}).test_client(use_cookies=False))
+    forger = Taker(create_app({"TESTING": True, "SECRET_KEY": "forger" * 32}).test_client(use_cookies=False))
     forger.start()
     response = taker.client.post(f"{QUIZ}/next", data={**hidden(forger.html), "action": "next"})
     assert response.status_code == 400

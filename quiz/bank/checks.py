@@ -8,6 +8,13 @@ from collections.abc import Iterator
 from quiz.bank.model import Band, Bank, Path, Scale
 
 Problem = tuple[Path, str]
+QUOTE_LIMIT = 80  # an error message quotes at most this much of a key or value
+
+
+def clip(text: object) -> str:
+    """Return text as an error message quotes it: at most QUOTE_LIMIT characters, marked when cut."""
+    found = str(text)
+    return found if len(found) <= QUOTE_LIMIT else found[: QUOTE_LIMIT - 1] + "…"
 
 
 def check_structure(bank: Bank) -> list[Problem]:
@@ -122,9 +129,9 @@ def _check_bands(bands: tuple[Band, ...], span: tuple[int, int], at: tuple[str, 
         first = lo if band.min is None else band.min
         last = hi if band.max is None else band.max
         if first > last:
-            yield (*at, "bands", bi), f"band '{band.label}' has min above max"
+            yield (*at, "bands", bi), f"band '{clip(band.label)}' has min above max"
         if first < lo or last > hi:
-            yield (*at, "bands", bi), f"band '{band.label}' reaches outside the scale's range {lo}-{hi}"
+            yield (*at, "bands", bi), f"band '{clip(band.label)}' reaches outside the scale's range {lo}-{hi}"
         for value in covering:
             if first <= value <= last:
                 covering[value].append(bi)

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from quiz.bank.checks import check_structure
+from quiz.bank.checks import check_structure, clip
 from quiz.bank.model import Bank
 from quiz.bank.model import Path as Path_
 from quiz.bank.references import check_references
@@ -51,30 +51,43 @@ _MarkedLoader.add_implicit_resolver(
 )
 MAX_NODES = 200_000  # far above any real bank; stops alias "billion laughs" expansion
 MAX_BYTES = 1_000_000
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _refuse(message: str, node: yaml.Node) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, message, node.start_mark)
 
 
 def _construct(loader: _MarkedLoader, node: yaml.Node, lines: dict[Path_, int], at: Path_) -> Any:
-    """Build plain data from a node, noting 1-based lines under each key path."""
+    """Build plain data from a node, noting 1-based lines under each key path; every key and value counts."""
     lines.setdefault(at, node.start_mark.line + 1)
     if len(lines) > MAX_NODES:
-        raise yaml.constructor.ConstructorError(None, None, "the bank is too large (aliases?)", node.start_mark)
+        raise _refuse("the bank is too large (aliases?)", node)
     if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int) or isinstance(key, bool):
-                # YAML reads yes/no/on/off and numbers as non-text; a bank's keys must be names
-                message = f"the key {key_node.value!r} must be plain text; put it in quotes"
-                raise yaml.constructor.ConstructorError(None, None, message, key_node.start_mark)
+            key = _key(loader, key_node)
             lines[(*at, key)] = key_node.start_mark.line + 1
             if key in result:
-                raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
+                raise _refuse(f"duplicate key '{clip(key)}'", key_node)
             result[key] = _construct(loader, value_node, lines, (*at, key))
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, lines, (*at, i)) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
+
+
+def _key(loader: _MarkedLoader, node: yaml.Node) -> str | int:
+    """Return a mapping key, which must be one plain scalar: a list or mapping as a key could hide an alias bomb."""
+    if node.tag == MERGE_TAG:
+        raise _refuse("merge keys (<<) are not supported; write the keys out", node)
+    if not isinstance(node, yaml.ScalarNode):
+        raise _refuse("a key must be plain text, not a list or a mapping", node)
+    key = loader.construct_object(node, deep=True)
+    if not isinstance(key, str | int) or isinstance(key, bool):
+        # YAML reads yes/no/on/off and numbers as non-text; a bank's keys must be names
+        raise _refuse(f"the key '{clip(node.value)}' must be plain text; put it in quotes", node)
+    return key
 
 
 def _load_marked(text: str) -> tuple[Any, dict[Path_, int]]:
@@ -93,7 +106,7 @@ def format_path(path: Iterable[str | int]) -> str:
     """Render a key path as `sections[0].questions[2].scale`."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{clip(part)}]" if isinstance(part, int) else (f".{clip(part)}" if out else clip(part))
     return out or "(top)"
 
 
@@ -144,12 +157,10 @@ def _schema_errors(err: ValidationError, data: Any) -> Iterator[tuple[Path_, str
 Check = Callable[[Bank], Iterable[tuple[Path_, str]]]
 
 
-def parse_bank(text: str, file: str = "<bank>", extra_checks: Iterable[Check] = ()) -> Bank:
-    """Validate bank YAML text into a Bank, or raise InvalidBank with every error."""
-    if len(text) > MAX_BYTES:
-        raise InvalidBank([BankError(file, 1, "(file)", f"a bank must be under {MAX_BYTES:,} characters")])
+def _read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse bank YAML into data and its line map, or raise InvalidBank saying what could not be read."""
     try:
-        data, lines = _load_marked(text)
+        return _load_marked(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -158,6 +169,15 @@ def parse_bank(text: str, file: str = "<bank>", extra_checks: Iterable[Check] = 
         raise InvalidBank([BankError(file, 1, "(yaml)", str(exc))]) from None
     except RecursionError:
         raise InvalidBank([BankError(file, 1, "(yaml)", "the bank is nested too deeply")]) from None
+    except ValueError as exc:  # a number too long to convert, or a date like 2024-13-45
+        raise InvalidBank([BankError(file, 1, "(yaml)", f"a value cannot be read: {clip(exc)}")]) from None
+
+
+def parse_bank(text: str, file: str = "<bank>", extra_checks: Iterable[Check] = ()) -> Bank:
+    """Validate bank YAML text into a Bank, or raise InvalidBank with every error."""
+    if len(text) > MAX_BYTES:
+        raise InvalidBank([BankError(file, 1, "(file)", f"a bank must be under {MAX_BYTES:,} characters")])
+    data, lines = _read_yaml(text, file)
     if not isinstance(data, dict):
         raise InvalidBank([BankError(file, 1, "(top)", "a bank must be a mapping of keys")])
 

@@ -14,6 +14,8 @@ NOT_APPLICABLE = -1  # the value of a "does not apply to me" answer: answered, b
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 QuizId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
+# Answer values stay small, so a scale's range (which the band checks walk point by point) stays small too.
+AnswerNumber = Annotated[int, Field(ge=-1000, le=1000)]
 Text = Annotated[str, Field(min_length=1)]
 Number = int | float
 
@@ -164,7 +166,7 @@ def leaves(cond: Condition, at: Path = ()) -> Iterator[tuple[Path, Condition]]:
 class Option(Frozen):
     """One answer a person can pick."""
 
-    value: int
+    value: AnswerNumber
     label: Text
 
 
@@ -173,8 +175,8 @@ class ResponseScale(Frozen):
 
     stem: str | None = None
     options: tuple[Option, ...] | None = None
-    min: int | None = None
-    max: int | None = None
+    min: AnswerNumber | None = None
+    max: AnswerNumber | None = None
     low_label: str | None = None
     high_label: str | None = None
     not_applicable: str | None = Field(default=None, description="label of a 'does not apply to me' answer")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
@@ -12,7 +13,10 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import check_password_hash, generate_password_hash
 
 FILE = "coach_password"
-MIN_LENGTH = 10
+FIRST_PASSWORD_FILE = "first-coach-password.txt"  # `quiz serve` writes a first-start password here
+MIN_LENGTH = 12
+HASH_METHOD = "scrypt:131072:8:1"  # OWASP's current minimum for scrypt: N=2^17, r=8, p=1
+COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
 
 
 def password_file(instance: str | Path) -> Path:
@@ -28,16 +32,40 @@ def stored_hash(instance: str | Path) -> str | None:
         return None
 
 
-def set_password(instance: str | Path, password: str) -> None:
-    """Hash and store a new password, replacing the file atomically so a reader never sees half of it."""
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """Return the 10,000 most common passwords (data/common-passwords.LICENSE.txt says where they come from)."""
+    return frozenset(COMMON_PASSWORDS.read_text(encoding="utf-8").split())
+
+
+def weakness(password: str) -> str | None:
+    """Say why a password is too easy to guess for the coach's dashboard, or None when it will do."""
     if len(password) < MIN_LENGTH:
-        raise ValueError(f"use at least {MIN_LENGTH} characters")
+        return f"use at least {MIN_LENGTH} characters"
+    if password.lower() in common_passwords():
+        return "that is one of the 10,000 most common passwords; choose another"
+    if len(set(password)) < 4:
+        return "use more than three different characters"
+    return None
+
+
+def set_password(instance: str | Path, password: str) -> None:
+    """Hash and store a new password, and delete the first-start password's file, which no longer works."""
+    problem = weakness(password)
+    if problem:
+        raise ValueError(problem)
+    _write_hash(instance, generate_password_hash(password, HASH_METHOD))
+    (Path(instance) / FIRST_PASSWORD_FILE).unlink(missing_ok=True)
+
+
+def _write_hash(instance: str | Path, hashed: str) -> None:
+    """Replace the hash file atomically, so a reader never sees half of it."""
     path = password_file(instance)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{FILE}.{secrets.token_hex(4)}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(generate_password_hash(password))
+        handle.write(hashed)
     os.replace(temporary, path)
 
 
@@ -52,14 +80,18 @@ def ensure_password(instance: str | Path) -> str | None:
     except FileExistsError:  # another process won the race and printed its own
         return None
     with os.fdopen(fd, "w") as handle:
-        handle.write(generate_password_hash(password))
+        handle.write(generate_password_hash(password, HASH_METHOD))
     return password
 
 
 def check(instance: str | Path, password: str) -> bool:
-    """Say whether the password matches the stored hash."""
+    """Say whether the password matches the stored hash; a match re-hashes an older hash at today's cost."""
     found = stored_hash(instance)
-    return bool(found) and check_password_hash(found, password)  # type: ignore[arg-type]
+    if not found or not check_password_hash(found, password):
+        return False
+    if not found.startswith(HASH_METHOD + "$"):
+        _write_hash(instance, generate_password_hash(password, HASH_METHOD))
+    return True
 
 
 def fingerprint(instance: str | Path) -> str | None:

@@ -132,7 +132,8 @@ def index() -> str:
         errors=errors,
         choices=choices,
         direct=filters.DIRECT,
-        args=request.args,
+        # Only the filters: url_for reads keys such as _method or _external as its own options.
+        args={k: v for k, v in request.args.items() if k in ("start", "end", "quiz", "version", "origin")},
         logout=LogoutForm(),
         quizzes=banks(),
     )

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from quiz.store import export, folding, stats, tables, writes
@@ -74,6 +75,14 @@ class Store:
             total += taken
             if taken < FOLD_LIMIT:
                 return total
+
+    def spend(self, digest: str, day: date) -> bool:
+        """Mark a single-use token used (TEMPORARY until the plain store lands); True the first time only."""
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        row = insert(tables.spent_tokens).values(digest=digest, day=day)
+        with self.engine.begin() as conn:
+            added = conn.execute(row.on_conflict_do_nothing().returning(tables.spent_tokens.c.digest)).first()
+        return added is not None
 
     def save_bulk(self, records: Iterable[Record], rollup: Rollup | None = None) -> None:
         """Store many responses in one transaction; a rollup given is flushed instead of theirs."""

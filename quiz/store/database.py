@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -33,12 +34,22 @@ def make_engine(url: str) -> sa.Engine:
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(database))
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         # Rows sent straight to the driver carry dates; store them as ISO text, as SQLAlchemy's Date does
         # (and without the default adapter that Python 3.12 deprecates).
         sqlite3.register_adapter(date, date.isoformat)
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file for its owner only (0600, whatever the umask); SQLite gives -wal and -shm its mode."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return
+    path.chmod(0o600)  # the mode given to open is masked by the umask
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -116,6 +127,15 @@ def count(quiz_id: str, step_id: str, event: str) -> None:
         store().add_events({(quiz_id, today(), step_id[:64], event): 1})
     except sa.exc.SQLAlchemyError:
         log.exception("could not count a funnel event for %s", quiz_id)
+
+
+def spend(digest: str) -> bool | None:
+    """Mark a single-use token used: True the first time, False if used before, None if the database fails."""
+    try:
+        return store().spend(digest, today())
+    except sa.exc.SQLAlchemyError:
+        log.exception("could not mark a single-use token as used, so nothing it came with is kept")
+        return None
 
 
 def tidy(found: Store, config: dict[str, Any]) -> None:

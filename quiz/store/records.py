@@ -40,7 +40,7 @@ class Record:
     crisis: bool = False
     consent: bool = True
     careless: bool | None = None  # answers the person confirmed after the careless-answer check
-    id: str = field(default_factory=lambda: secrets.token_urlsafe(16)[:22])
+    id: str = field(default_factory=lambda: "r" + secrets.token_urlsafe(17))  # never -, =, + or @ first: CSV-safe
 
     @property
     def items(self) -> dict[str, int]:

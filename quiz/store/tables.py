@@ -146,3 +146,13 @@ fold_lease = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("until", sa.Float, nullable=False),  # seconds since the epoch; 0 when free
 )
+
+# TEMPORARY: spent_tokens until the plain store lands. A digest of each single-use token once it is used, keyed by
+# the digest (random), so the table keeps no order; the day is kept so old rows can go.
+spent_tokens = sa.Table(
+    "spent_tokens",
+    metadata,
+    _key("digest", 64, primary_key=True),
+    sa.Column("day", sa.Date, nullable=False),
+    **_clustered,
+)

@@ -21,7 +21,9 @@ def init_app(app: Flask) -> None:
     from quiz.web import api, assets, embed, health, limits, pages, security
 
     app.extensions["quiz.banks"] = load_catalog([Path(app.config["BANKS_DIR"])])
-    app.extensions["quiz.tokens"] = Tokens(app.config["SECRET_KEY"], int(app.config["FORM_MAX_AGE"]))
+    app.extensions["quiz.tokens"] = Tokens(
+        app.config["SECRET_KEY"], int(app.config["FORM_MAX_AGE"]), int(app.config["RESULT_MAX_AGE"] or 0)
+    )
     app.register_error_handler(HTTPException, http_error)
     app.before_request(refuse_bad_host)
     app.after_request(cache_hashed_assets)

@@ -9,10 +9,10 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.exceptions import HTTPException
 
 from quiz.bank import SAFETY_ITEM, AnswerValue, Bank
-from quiz.engine import Walk, careless, crisis_level, decide, score, walk
+from quiz.engine import Scores, Walk, careless, crisis_level, decide, score, walk
 from quiz.store import database
 from quiz.web import bank_or_404, countries, embed, forms, resources, result, tokens
-from quiz.web.limits import TOO_MANY, limiter, submit_limit
+from quiz.web.limits import finish_allowed
 from quiz.web.tokens import QuizState, StateError
 
 bp = Blueprint("taker", __name__, url_prefix="/q")
@@ -58,7 +58,6 @@ def next_get(quiz_id: str) -> Response:
 
 
 @bp.post("/<quiz_id>/next")
-@limiter.limit(submit_limit, error_message=TOO_MANY)
 def step(quiz_id: str) -> Any:
     """Take one step's answers and show the next step, the same step with errors, or the result."""
     bank = bank_or_404(quiz_id)
@@ -100,14 +99,15 @@ def _advance(bank: Bank, state: QuizState, token: str, index: int, age: float) -
     opened = [q for q in route.shown_in(index) if q not in state.rendered]
     if errors or opened:
         return _step(bank, state, token, route, index, errors=errors, lead=lead, added=bool(opened), again=True)
-    database.count(bank.id, section.id, "step")
     after = route.next_step(index)
     if after is not None:
+        database.count(bank.id, section.id, "step")
         return _step(bank, state, token, route, after, lead=lead)
     gap = route.first_gap()
     if gap is not None:
+        database.count(bank.id, section.id, "step")
         return _step(bank, state, token, route, gap[0], errors=gap[1], lead=lead)
-    return _finish(bank, state, token, route, age)
+    return _finish(bank, state, token, route, age, done=section.id)  # the last step is counted once, with the finish
 
 
 def _checked(bank: Bank, state: QuizState, token: str, age: float) -> Any:
@@ -122,22 +122,38 @@ def _checked(bank: Bank, state: QuizState, token: str, age: float) -> Any:
     return _step(bank, state, token, route, index)
 
 
-def _finish(bank: Bank, state: QuizState, token: str, route: Walk, age: float) -> Any:
-    """Score the walk, keep the response if the person agreed, and send them to their result."""
+def _finish(bank: Bank, state: QuizState, token: str, route: Walk, age: float, done: str | None = None) -> Any:
+    """Score the walk, keep the response once if the person agreed, and send them to their result."""
     scores = score(bank, route)
     suspect = careless.looks_careless(bank, route.answers, age)
     asks = current_app.config["CARELESS_CHECK"] and not state.confirmed
     if suspect and asks and "safety" not in scores.flags:  # crisis resources are never delayed
+        if done:
+            database.count(bank.id, done, "step")
         return _check_page(bank, state, token, route.answers, age)
+    # The form token is single-use here: a replayed or forged final step shows the result and keeps nothing.
+    spent = database.spend(tokens().spent_digest(token))
+    if spent is False:
+        current_app.logger.info("a finished %s quiz was sent again; nothing new was kept", bank.id)
+    elif spent:
+        if done:
+            database.count(bank.id, done, "step")
+        _keep(bank, state, scores, age, suspect)
+    link = url_for(".show", quiz_id=bank.id, token=tokens().result_token(bank, dict(scores.answers)))
+    return redirect(link, 303)
+
+
+def _keep(bank: Bank, state: QuizState, scores: Scores, age: float, suspect: bool) -> None:
+    """Keep a finished quiz the person agreed to keep, unless it looks automated or its address finished too many."""
     if request.form.get(HONEYPOT) or age < float(current_app.config["MIN_HUMAN_SECONDS"]):
         current_app.logger.info("a submission to %s looked automated and was not kept", bank.id)
+    elif not finish_allowed():
+        current_app.logger.info("one address finished too many %s quizzes; this one was not kept", bank.id)
     else:
         if state.consent:
             locale = embed.embed_args(request.args).get("locale") or bank.locale
             database.keep(bank, scores, decide(bank, scores), state.origin, locale, careless=suspect)
         database.count(bank.id, "result", "finished")
-    link = url_for(".show", quiz_id=bank.id, token=tokens().result_token(bank, dict(scores.answers)))
-    return redirect(link, 303)
 
 
 def _check_page(bank: Bank, state: QuizState, token: str, answers: dict[str, AnswerValue], age: float) -> str:

@@ -20,7 +20,7 @@ PERCENT_TOO = {"WHO-5"}
 def _load(quiz_id: str, token: str) -> tuple[Bank, Scores, Outcome]:
     bank = bank_or_404(quiz_id)
     try:
-        raw = tokens().load_result(token, bank, current_app.config.get("RESULT_MAX_AGE"))
+        raw = tokens().load_result(token, bank)
     except StateError as exc:
         abort(400, description=str(exc))
     answers, errors = check_answers(bank, raw)

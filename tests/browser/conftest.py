@@ -112,7 +112,7 @@ def quiz_server(serve, tmp_path, monkeypatch) -> Callable[..., Server]:
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
 
     def start(**config: Any) -> Server:
-        app = create_app({"SECRET_KEY": "browser-test-secret", **config})
+        app = create_app({"SECRET_KEY": "browser-test-secret" * 32, **config})
         return serve(app, "localhost")
 
     return start

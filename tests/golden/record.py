@@ -63,7 +63,7 @@ def record() -> list[dict[str, Any]]:
         os.environ["QUIZ_INSTANCE_PATH"] = instance
         from quiz import create_app
 
-        app = create_app({"TESTING": True, "SECRET_KEY": "golden", "SUBMIT_LIMIT": "1000000 per minute"})
+        app = create_app({"TESTING": True, "SECRET_KEY": "golden" * 32, "SUBMIT_LIMIT": "1000000 per minute"})
         client = app.test_client(use_cookies=False)
         bank = client.get(f"/api/v1/quizzes/{QUIZ}").get_json()
         cases = []

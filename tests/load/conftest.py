@@ -33,7 +33,12 @@ class Server:
 
     def start(self, timeout: float = 30) -> None:
         """Start the server and wait until /healthz answers."""
-        env = dict(os.environ, QUIZ_INSTANCE_PATH=str(self.instance), QUIZ_SUBMIT_LIMIT="100000 per minute")
+        env = dict(
+            os.environ,
+            QUIZ_INSTANCE_PATH=str(self.instance),
+            QUIZ_SUBMIT_LIMIT="100000 per minute",
+            QUIZ_MIN_HUMAN_SECONDS="0",  # a load test's start tokens are used at once
+        )
         command = [sys.executable, "-c", "from quiz.cli import main; main()", "serve", "--port", str(self.port)]
         log = open(self.instance.parent / f"server-{self.port}.log", "ab")  # noqa: SIM115 - kept open for the child
         self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=ROOT, start_new_session=True)
@@ -82,7 +87,7 @@ class Server:
 @pytest.fixture()
 def server(tmp_path):
     instance = tmp_path / "instance"
-    instance.mkdir()
+    instance.mkdir(mode=0o700)  # `quiz serve` refuses a folder other users could read
     running = Server(instance, free_port())
     running.start()
     yield running

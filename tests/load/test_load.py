@@ -17,6 +17,7 @@ from .conftest import Server
 pytestmark = pytest.mark.load
 
 QUIZ = "/api/v1/quizzes/coaching-fit/responses"
+START = "/api/v1/quizzes/coaching-fit/start"
 TOTAL, CONCURRENCY, DEADLINE = 2000, 16, 60.0
 
 
@@ -66,7 +67,8 @@ def fire(server: Server, total: int, stop: Callable[[], bool] = lambda: False) -
                 if next(left, None) is None:
                     return
             try:
-                status, body = server.request("POST", QUIZ, {"answers": answers(rng), "consent": True})
+                token = server.request("GET", START)[1].get("token")
+                status, body = server.request("POST", QUIZ, {"answers": answers(rng), "consent": True, "token": token})
             except (OSError, http.client.HTTPException) as exc:  # a kill can cut a response mid-body: not acknowledged
                 with lock:
                     errors.append(f"{type(exc).__name__}: {exc}")
