@@ -16,7 +16,9 @@ THREADS = 8
 def run(app: Flask, host: str, port: int) -> None:
     """Serve with waitress, which reads each request whole before a worker thread sees it."""
     threads = int(app.config.get("THREADS") or THREADS)
-    print(f"Serving on http://{host}:{port}/ with {threads} threads", flush=True)
+    for line in welcome(app, f"http://{host}:{port}"):
+        print(line, flush=True)
+    print(f"Serving with {threads} threads", flush=True)
     waitress.serve(
         app,
         host=host,
@@ -30,6 +32,19 @@ def run(app: Flask, host: str, port: int) -> None:
         # QUIZ_PROXY_COUNT's ProxyFix decides which X-Forwarded-* headers to trust; waitress must leave them.
         clear_untrusted_proxy_headers=False,
     )
+
+
+def welcome(app: Flask, address: str) -> list[str]:
+    """Return the lines that tell the operator where the quizzes and the dashboard are, and what is missing."""
+    base = str(app.config.get("PUBLIC_URL") or address).rstrip("/")
+    lines = [f"Quiz: {base}/q/{quiz_id}" for quiz_id in sorted(app.extensions["quiz.banks"])]
+    lines.append(f"Coach's dashboard: {base}/coach/")
+    if not app.config.get("BOOKING_URL"):
+        lines.append(
+            "Warning: QUIZ_BOOKING_URL is not set, so a result that suggests coaching has no way to book you."
+            " Set it, or add a booking link in the dashboard's settings."
+        )
+    return lines
 
 
 def exposed(app: Flask) -> list[str]:

@@ -102,3 +102,14 @@ def test_help_lists_the_commands():
     assert result.exit_code == 0
     for command in ("validate", "schema", "score", "serve"):
         assert command in result.output
+
+
+def test_the_start_up_lines_name_the_quiz_the_dashboard_and_a_missing_booking_link(app):
+    from quiz.server import welcome
+
+    lines = welcome(app, "http://127.0.0.1:8000")
+    assert lines[0] == "Quiz: http://127.0.0.1:8000/q/coaching-fit"
+    assert "Coach's dashboard: http://127.0.0.1:8000/coach/" in lines
+    assert any("QUIZ_BOOKING_URL is not set" in line for line in lines)
+    app.config["BOOKING_URL"] = "https://coach.example/book"
+    assert not any("QUIZ_BOOKING_URL" in line for line in welcome(app, "http://127.0.0.1:8000"))
