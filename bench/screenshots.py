@@ -23,7 +23,15 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARGS += ["--disable-component-update", "--no-first-run"]
 WIDTHS = {"phone": (375, 667), "desktop": (1280, 800)}
-RESULTS = {"coaching": "thriving", "both": "worry worth", "crisis": "nearly every day"}
+RESULTS = {
+    "coaching": "thriving",
+    "both": "worry worth",
+    "crisis": "nearly every day",
+    "severe": "severe low mood",
+    "doctor": "very low well-being (WHO",
+    "parts": "healing need above growth",
+    "notyet": "not feel important",
+}
 
 
 def serve() -> tuple[str, object]:
