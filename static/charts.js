@@ -53,7 +53,8 @@
   }
 
   function shown(box) {
-    return box.offsetParent !== null;
+    // Chromium still lays out a closed <details> (content-visibility), so ask the element itself.
+    return box.offsetParent !== null && !box.closest("details:not([open])");
   }
 
   var watcher = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
