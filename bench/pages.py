@@ -111,12 +111,12 @@ def pages(app, client) -> dict[str, tuple[bytes, bool]]:
 
 def table(app, client) -> tuple[int, int, set[str]]:
     """Print each page's weights; return the heaviest result's first paint, plotly.js's size and foreign files."""
-    print(f"{'bytes as sent (and if gzipped)':<40} {'first paint':>18} {'total':>18} {'charts':>9}")
+    print(f"{'bytes as sent (and if gzipped)':<44} {'first paint':>18} {'total':>18} {'charts':>9}")
     worst_result, ours, plain, elsewhere = 0, 0, set(), set()
     for name, sent in pages(app, client).items():
         weight = weigh(client, sent)
         paint, total = (f"{as_sent:,} ({zipped:,})" for as_sent, zipped in (weight.first_paint, weight.total))
-        print(f"{name:<40} {paint:>18} {total:>18} {weight.charts:>9,}")
+        print(f"{name:<44} {paint:>18} {total:>18} {weight.charts:>9,}")
         if name.startswith("result"):
             worst_result = max(worst_result, weight.first_paint[0])
         ours = max(ours, weight.plotly)

@@ -175,7 +175,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
     cross, near = start_server(pages, "127.0.0.1"), start_server(pages, "localhost")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path_factory.mktemp("site") / "instance"))
-        config = {"SECRET_KEY": "browser-test-secret", "BOOKING_URL": BOOKING, **MACHINE_SPEED}
+        config = {"SECRET_KEY": "browser-test-secret" * 32, "BOOKING_URL": BOOKING, **MACHINE_SPEED}
         app = create_app({**config, "EMBED_ORIGINS": f"{cross.origin} {near.origin}"})
     quiz = start_server(app, "localhost")
     yield Site(app, quiz, cross, near, pages)

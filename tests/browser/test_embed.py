@@ -168,6 +168,7 @@ def test_quiz_completes_across_sites_with_cookies_blocked(
     assert trouble["cookies"] == []
     refused = [m for m in trouble["console"] if "Content Security Policy" in m]
     assert refused == [], refused
+    frame.locator("#chart-areas").scroll_into_view_if_needed()  # a chart is drawn once it is on screen
     frame.locator("#chart-areas .main-svg").first.wait_for(timeout=10_000)
     assert frame.locator(".main-svg").first.evaluate("e => getComputedStyle(e).position") == "absolute"
     page.context.close()

@@ -321,6 +321,7 @@ def test_no_horizontal_scroll_at_320px(browser, site):
         if page.locator("#details").count():
             page.locator("#details summary").click()
         for chart in page.locator("[data-chart]").all():
+            chart.evaluate("box => box.scrollIntoView({block: 'center'})")  # a chart is drawn once on screen
             chart.locator(".main-svg").first.wait_for()
         check(f"result {outcome} {variant or ''}")
     page.goto(f"{site.quiz.origin}/q/{QUIZ}/help")
@@ -379,4 +380,19 @@ def test_result_charts_come_after_the_words_from_this_origin(browser, site, arti
     page.screenshot(path=shot, full_page=True)
     width, height = png_size(shot)
     assert width == 1280 and height > 2 * 800, (width, height)
+    context.close()
+
+
+def test_chart_code_runs_only_once_a_chart_is_on_screen(browser, site):
+    """On a phone, plotly.js is only downloaded while the person reads the words; it runs when they reach a chart."""
+    context = browser.new_context(viewport={"width": 375, "height": 667}, reduced_motion="reduce")
+    page = context.new_page()
+    with page.expect_request(lambda r: "/static-v/plotly-" in r.url) as fetched:
+        page.goto(result_url(site, example(site, "therapy_and_coaching")))
+    fetched.value.response()
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.Plotly") == "undefined", "plotly.js ran with no chart on screen"
+    page.mouse.wheel(0, 600)
+    page.locator("#chart-areas .main-svg").first.wait_for()
+    assert page.locator("#chart-map .main-svg").count() == 0
     context.close()
