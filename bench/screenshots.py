@@ -70,7 +70,7 @@ def shoot(out: Path) -> list[Path]:
                 shots = {"start": f"{base}/q/coaching-fit", **pages(base, app)}
                 for name, url in shots.items():
                     page.goto(url)
-                    page.wait_for_timeout(1500 if name.startswith("result") else 100)
+                    _draw_charts(page)
                     written.append(_save(page, out / f"{name}-{label}-{scheme}.png"))
                 page.goto(f"{base}/q/coaching-fit")
                 page.click("#start")
@@ -80,6 +80,14 @@ def shoot(out: Path) -> list[Path]:
                 page.close()
         browser.close()
     return written
+
+
+def _draw_charts(page: object) -> None:
+    """Bring each chart outside the closed details on screen, which is when it is drawn, then go back up."""
+    for chart in page.locator("[data-chart]:not(details [data-chart])").all():  # type: ignore[attr-defined]
+        chart.evaluate("box => box.scrollIntoView({block: 'center'})")
+        chart.locator(".main-svg").first.wait_for()
+    page.evaluate("() => window.scrollTo(0, 0)")  # type: ignore[attr-defined]
 
 
 def _save(page: object, path: Path) -> Path:

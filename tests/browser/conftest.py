@@ -89,21 +89,30 @@ class HostSite:
         return response(environ, start_response)
 
 
+def start_server(app: Any, hostname: str) -> Server:
+    """Serve a WSGI app on a free port of 127.0.0.1 in a daemon thread."""
+    wsgi = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=wsgi.serve_forever, daemon=True).start()
+    return Server(wsgi, hostname)
+
+
+def stop(servers: list[Server]) -> None:
+    for server in servers:
+        server.wsgi.shutdown()
+        server.wsgi.server_close()
+
+
 @pytest.fixture()
 def serve() -> Iterator[Callable[[Any, str], Server]]:
     """Return a function that serves a WSGI app on a free port; every server stops after the test."""
     running: list[Server] = []
 
     def start(app: Any, hostname: str = "127.0.0.1") -> Server:
-        wsgi = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=wsgi.serve_forever, daemon=True).start()
-        running.append(Server(wsgi, hostname))
+        running.append(start_server(app, hostname))
         return running[-1]
 
     yield start
-    for server in running:
-        server.wsgi.shutdown()
-        server.wsgi.server_close()
+    stop(running)
 
 
 @pytest.fixture()
@@ -136,3 +145,38 @@ def axe_script() -> Path:
     if not path.is_file():
         unavailable(f"axe-playwright-python does not carry axe.min.js at {path}")
     return path
+
+
+# Tests run at machine speed: no careless-answer check, no bot floor, no rate limit (tests/conftest.py does the same
+# per test through the environment, which a session-wide app is built before).
+MACHINE_SPEED = {"CARELESS_CHECK": False, "MIN_HUMAN_SECONDS": 0, "SUBMIT_LIMIT": "100000 per minute"}
+BOOKING = "https://coach.example/book"
+
+
+@dataclass
+class Site:
+    """One quiz server for the whole session, with two coach's sites allowed to frame it.
+
+    `cross` is another site (127.0.0.1), as a coach's real site is; `near` is the same site on another port, so
+    Chromium keeps its frame in the page's own process, where one CDP session throttles both.
+    """
+
+    app: Any
+    quiz: Server
+    cross: Server
+    near: Server
+    pages: HostSite
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Iterator[Site]:
+    """Serve the quiz (with a booking link) and the coach's-site stand-ins once, for every test that can share them."""
+    pages = HostSite()
+    cross, near = start_server(pages, "127.0.0.1"), start_server(pages, "localhost")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path_factory.mktemp("site") / "instance"))
+        config = {"SECRET_KEY": "browser-test-secret" * 32, "BOOKING_URL": BOOKING, **MACHINE_SPEED}
+        app = create_app({**config, "EMBED_ORIGINS": f"{cross.origin} {near.origin}"})
+    quiz = start_server(app, "localhost")
+    yield Site(app, quiz, cross, near, pages)
+    stop([quiz, cross, near])

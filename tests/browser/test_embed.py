@@ -10,6 +10,9 @@ import pytest
 
 from quiz.catalog import load_catalog
 
+from .quizpages import answer_step as set_answers
+from .quizpages import example
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,6 +168,7 @@ def test_quiz_completes_across_sites_with_cookies_blocked(
     assert trouble["cookies"] == []
     refused = [m for m in trouble["console"] if "Content Security Policy" in m]
     assert refused == [], refused
+    frame.locator("#chart-areas").scroll_into_view_if_needed()  # a chart is drawn once it is on screen
     frame.locator("#chart-areas .main-svg").first.wait_for(timeout=10_000)
     assert frame.locator(".main-svg").first.evaluate("e => getComputedStyle(e).position") == "absolute"
     page.context.close()
@@ -205,3 +209,89 @@ def test_site_missing_from_allow_list_cannot_show_the_quiz(browser, host_site, q
     assert frame.url.startswith("chrome-error:"), frame.url
     assert any("frame-ancestors" in m for m in trouble["console"]), trouble["console"]
     page.context.close()
+
+
+# Everything a script on the coach's page can hear from the quiz: every message, the loader's DOM events, the
+# frame's load events (one per page inside it) and the window's focus changes, in order.
+RECORDER = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A coach's site</title>
+<script>
+window.heard = [];
+function hear(kind, event, detail) { heard.push({kind: kind, type: event.type, detail: detail}); }
+window.addEventListener("message", function (e) { hear("message", e, {origin: e.origin, data: e.data}); }, true);
+["quiz:started", "quiz:step", "quiz:completed"].forEach(function (name) {
+  document.addEventListener(name, function (e) { hear("event", e, e.detail); }, true);
+});
+document.addEventListener("load", function (e) { if (e.target.tagName === "IFRAME") hear("load", e, null); }, true);
+["focus", "blur"].forEach(function (name) {
+  window.addEventListener(name, function (e) { hear("window", e, null); });
+});
+</script></head><body><h1>Work with me</h1>
+<script src="{quiz}/embed.js" data-quiz="coaching-fit" async></script></body></html>"""
+
+
+def heard_in_a_run(browser, site, answers: dict[str, object]) -> list[dict[str, object]]:
+    """Take the quiz in the embed on the coach's site, pressing its buttons, and return what the host page heard."""
+    site.pages.pages["/recorded"] = RECORDER.replace("{quiz}", site.quiz.origin)
+    context = browser.new_context(viewport={"width": 375, "height": 667}, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(f"{site.cross.origin}/recorded")
+    frame = quiz_frame(page)
+    with frame.expect_navigation():
+        frame.locator("#start").click()
+    while not frame.locator("main[data-outcome]").count():
+        set_answers(frame, answers, click=False)  # choices inside the frame are not something the host can see
+        with frame.expect_navigation():
+            frame.get_by_role("button", name=NEXT).click()
+    frame.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)  # anything late, such as a height change when a chart is drawn
+    heard = page.evaluate("window.heard")
+    context.close()
+    return heard
+
+
+def test_crisis_and_calm_runs_send_the_host_the_same_events(browser, site):
+    """A host page cannot tell a self-harm answer from none: the same events, in the same order, with the same data.
+
+    Only the heights may differ, and only by whole 400 px steps: the frame's size is the channel that remains
+    (the README's privacy section says so).
+    """
+    runs = {
+        "calm": example(site, "coaching"),
+        "self-harm on several days": example(site, "crisis_support"),
+        "self-harm nearly every day, low mood": example(site, "crisis_support", "often"),
+    }
+    heard = {name: heard_in_a_run(browser, site, answers) for name, answers in runs.items()}
+    heights = {
+        name: [
+            h["detail"]["data"]["height"]
+            for h in run
+            if h["detail"] and h["type"] == "message" and h["detail"]["data"].get("type") == "quiz:height"
+        ]
+        for name, run in heard.items()
+    }
+
+    def shape(run: list[dict]) -> tuple[list[object], list[object]]:
+        """Return the messages and the loader's events in order, heights marked; then the other events, sorted.
+
+        The frame's messages arrive in the order it sent them, and the loader's events follow them at once. The
+        frame's load events and the window's focus changes cross from another process, so where they fall among
+        the messages is a race between processes, not something the answers decide: compare those as counts.
+        """
+        ordered, counted = [], []
+        for h in run:
+            detail = h["detail"]
+            if h["kind"] == "message" and detail["data"].get("type") == "quiz:height":
+                detail = {**detail, "data": {**detail["data"], "height": "rounded"}}
+            (ordered if h["kind"] in ("message", "event") else counted).append((h["kind"], h["type"], detail))
+        return ordered, sorted(counted, key=repr)
+
+    calm, others = shape(heard["calm"])
+    assert others.count(("load", "load", None)) >= 10, "a whole run is at least ten pages"
+    completed = ("message", "message", {"origin": site.quiz.origin, "data": {"type": "quiz:completed"}})
+    assert calm.count(completed) == 1 and ("event", "quiz:completed", {"quiz": "coaching-fit"}) in calm, calm
+    steps = [d["number"] for kind, _, d in calm if kind == "event" and "number" in d]
+    assert steps == list(range(1, 9)), steps
+    for name, run in heard.items():
+        assert shape(run) == (calm, others), f"{name}: the host page heard something different"
+        assert all(h % 400 == 0 for h in heights[name]), f"{name}: {heights[name]}"
+    print({name: h for name, h in heights.items()})
