@@ -10,6 +10,7 @@ from quiz import charts
 from quiz.bank import Bank
 from quiz.engine import Outcome, Scores, check_answers, crisis_level, decide, score, walk
 from quiz.store import database
+from quiz.store.settings import setting
 from quiz.web import bank_or_404, countries, resources, tokens
 from quiz.web.tokens import StateError
 
@@ -33,7 +34,7 @@ def _load(quiz_id: str, token: str) -> tuple[Bank, Scores, Outcome]:
 def _booking_allowed(scores: Scores, outcome: Outcome) -> bool:
     """Offer booking only where the guidance asks for it, and never beside a safety answer."""
     safe = crisis_level(scores.answers) == 0 and "safety" not in scores.flags
-    return outcome.call_to_action == "booking" and safe and bool(current_app.config.get("BOOKING_URL"))
+    return outcome.call_to_action == "booking" and safe and bool(setting("booking_url"))
 
 
 def show(quiz_id: str, token: str) -> str:
@@ -69,7 +70,7 @@ def book(quiz_id: str, token: str) -> Any:
     if not _booking_allowed(scores, outcome):
         abort(404)
     database.count(quiz_id, "result", "cta")
-    return redirect(current_app.config["BOOKING_URL"], 303)
+    return redirect(setting("booking_url"), 303)
 
 
 def help_page(quiz_id: str) -> str:
