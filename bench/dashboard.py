@@ -1,14 +1,14 @@
-"""Fill 1,000,000 anonymous responses into SQLite and time the dashboard's aggregates, its page and the export.
+"""Fill anonymous responses into SQLite and time the dashboard: its overview's aggregates, /coach/ and summary.json.
 
 Run: python bench/dashboard.py [--responses 1000000] [--keep DIR]
-Targets: aggregates <= 50 ms for one quiz and <= 250 ms over all quizzes; /coach/ <= 1 s; export growth <= 50 MB.
+Targets at 1,000,000 responses: the overview's aggregates <= 100 ms, /coach/ <= 1 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import itertools
+import json
 import os
 import random
 import re
@@ -16,7 +16,6 @@ import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,19 +27,16 @@ import numpy as np  # noqa: E402
 
 from quiz import create_app, demo  # noqa: E402
 from quiz.coach import auth as coach_auth  # noqa: E402
-from quiz.coach import export as exporting  # noqa: E402
-from quiz.store import Filters, Rollup  # noqa: E402
-from quiz.store import tables as t  # noqa: E402
-from quiz.store.records import GRAINS, VALUE_NAMES  # noqa: E402
-from quiz.store.stats import period_start  # noqa: E402
-from quiz.store.writes import HEAD_COLUMNS, SCORE_COLUMNS, add_events, insert_many, row_values  # noqa: E402
+from quiz.coach import filters, summary  # noqa: E402
+from quiz.store import writes  # noqa: E402
+from quiz.store.records import monthly_rows  # noqa: E402
 
 QUIZZES = {"coaching-fit": 0.6, "coaching-fit-team": 0.3, "coaching-fit-short": 0.1}
 ORIGINS = [None, "https://coach.example", "https://blog.example"]
 DAYS = 730
 PROFILES = 1000
 BATCH = 50_000
-TRACED_ROWS = 200_000
+HEAD = ("id", "quiz_id", "bank_version", "day", "locale", "origin", "outcome", "crisis", "consent", "careless")
 
 
 def banks_dir(folder: Path) -> Path:
@@ -51,98 +47,74 @@ def banks_dir(folder: Path) -> Path:
     return folder
 
 
-def profiles(bank, rng):
-    """Score a pool of synthetic respondents once; the million responses reuse them."""
-    return list(demo.respondents(bank, PROFILES, ORIGINS, seed=rng.random()))
-
-
 def fill(app, n, rng):
-    """Insert n responses in id order (fast B-tree appends), then their rollups and funnel counts."""
+    """Insert n responses through the driver, then their monthly sums (profile counts times contributions)."""
     banks = app.extensions["quiz.banks"]
-    pool = {q: profiles(banks[q], rng) for q in QUIZZES}
+    pool = {q: [r for r, _ in demo.respondents(banks[q], PROFILES, [None], seed=rng.random())] for q in QUIZZES}
     engine = app.extensions["quiz.store"].engine
     today = date.today()
-    ids = sorted(os.urandom(16).hex()[:22] for _ in range(n))
-    quiz_ids, weights = list(QUIZZES), list(QUIZZES.values())
-    counts = defaultdict(Counter)  # (grain, day, quiz, origin) -> profile -> responses
-    finished = Counter()
+    counts: defaultdict[tuple, Counter] = defaultdict(Counter)  # (quiz, month, origin) -> profile -> responses
     started = time.perf_counter()
+    ids = sorted(os.urandom(16).hex()[:22] for _ in range(n))  # id order: fast B-tree appends
     for lo in range(0, n, BATCH):
-        heads, scores = [], []
+        heads, scores, days = [], [], Counter()
         for rid in ids[lo : lo + BATCH]:
-            quiz = rng.choices(quiz_ids, weights)[0]
+            quiz = rng.choices(list(QUIZZES), list(QUIZZES.values()))[0]
             p = rng.randrange(PROFILES)
             day = today - timedelta(days=int(rng.triangular(0, DAYS, 0)))
-            origin = rng.choice(ORIGINS)
-            record = dataclasses.replace(pool[quiz][p][0], id=rid, day=day, origin=origin)
-            head, s = row_values(record)
-            heads.append(head)
-            scores += s
-            for key in ((g, period_start(g, day)) for g in GRAINS):
-                counts[(*key, quiz, origin or "")][p] += 1
-            finished[(quiz, day)] += 1
+            r = dataclasses.replace(pool[quiz][p], id=rid, day=day, origin=rng.choice(ORIGINS))
+            heads.append((*(getattr(r, h) for h in HEAD[:3]), day.isoformat(), *(getattr(r, h) for h in HEAD[4:])))
+            heads[-1] += (json.dumps(list(r.flags)), json.dumps(dict(r.answers)))
+            scores += [(rid, s, raw, sc, a, t) for s, (raw, sc, a, t) in r.scores.items()]
+            counts[(quiz, day.replace(day=1), r.origin or "")][p] += 1
+            days[(quiz, day)] += 1
         with engine.begin() as conn:
-            insert_many(conn, t.responses, HEAD_COLUMNS, heads)
-            insert_many(conn, t.response_scores, SCORE_COLUMNS, scores)
-        print(
-            f"\r  inserted {min(lo + BATCH, n):,} responses ({time.perf_counter() - started:.0f} s)", end="", flush=True
-        )
-    print()
+            marks = ", ".join("?" * (len(HEAD) + 2))
+            conn.exec_driver_sql(f"INSERT INTO responses ({', '.join(HEAD)}, flags, answers) VALUES ({marks})", heads)
+            conn.exec_driver_sql("INSERT INTO response_scores VALUES (?, ?, ?, ?, ?, ?)", scores)
+            writes.add_events(conn, funnel(days))
+        done = f"{min(lo + BATCH, n):,} responses ({time.perf_counter() - started:.0f} s)"
+        print(f"\r  inserted {done}", end="", flush=True)
     with engine.begin() as conn:
-        rollups(conn, pool, counts)
-        add_events(conn, funnel(finished, pool))
-    print(f"  filled in {time.perf_counter() - started:.0f} s")
+        for quiz in QUIZZES:
+            rows = monthly(quiz, pool[quiz], {k: v for k, v in counts.items() if k[0] == quiz})
+            names = ("quiz_id", "month", "bank_version", "origin", "kind", "key", "n", "total", "total_sq")
+            conn.execute(writes.t.monthly.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+    print(f"\n  filled in {time.perf_counter() - started:.0f} s")
 
 
-def rollups(conn, pool, counts):
-    """Write the rollups as (group x profile counts) @ (profile x contribution), which adding is."""
-    for quiz in QUIZZES:
-        groups = [g for g in counts if g[2] == quiz]
-        matrix = np.zeros((len(groups), PROFILES))
-        for gi, g in enumerate(groups):
-            for p, c in counts[g].items():
-                matrix[gi, p] = c
-        per_profile = [profile_sums(record) for record, _ in pool[quiz]]
-        for table in t.ROLLUPS:
-            insert_many(
-                conn, table, tuple(c.name for c in table.columns), table_rows(table, groups, matrix, per_profile)
-            )
-
-
-def profile_sums(record):
-    """Return what one respondent adds to each rollup table, keyed by the table's extra keys."""
-    r = Rollup()
-    r.add(dataclasses.replace(record, day=date(2000, 1, 3), origin=None))
-    return {name: {k[4:]: v for k, v in rows.items()} for name, rows in r.tables.items()}
-
-
-def table_rows(table, groups, matrix, per_profile):
-    """Return one rollup table's rows for every group."""
-    keys = sorted({k for prof in per_profile for k in prof[table.name]}, key=str)
-    width = len(VALUE_NAMES[table.name])
-    contrib = np.zeros((PROFILES, len(keys) * width))
-    for p, prof in enumerate(per_profile):
-        for ki, k in enumerate(keys):
-            if k in prof[table.name]:
-                contrib[p, ki * width : (ki + 1) * width] = prof[table.name][k]
+def monthly(quiz, profiles, counts):
+    """Return the monthly rows as (groups x profile counts) @ (profiles x contributions), which adding up is."""
+    per = [{(k, key): (c, s, s2) for *_, k, key, c, s, s2 in monthly_rows(r)} for r in profiles]
+    keys = sorted({cell for p in per for cell in p})
+    contrib = np.zeros((PROFILES, len(keys) * 3))
+    for i, p in enumerate(per):
+        for j, cell in enumerate(keys):
+            if cell in p:
+                contrib[i, j * 3 : j * 3 + 3] = p[cell]
+    groups = list(counts)
+    matrix = np.zeros((len(groups), PROFILES))
+    for g, group in enumerate(groups):
+        for p, c in counts[group].items():
+            matrix[g, p] = c
     sums = matrix @ contrib
     rows = []
-    for gi, (grain, day, q, origin) in enumerate(groups):
-        for ki, k in enumerate(keys):
-            values = sums[gi, ki * width : (ki + 1) * width]
-            if values.any():
-                rows.append((grain, day.isoformat(), q, 1, origin, *k, *[float(v) for v in values]))
+    for g, (_, month, origin) in enumerate(groups):
+        for j, (kind, key) in enumerate(keys):
+            n, s, s2 = sums[g, j * 3 : j * 3 + 3]
+            if n:
+                rows.append((quiz, month, 1, origin, kind, key, int(n), float(s), float(s2)))
     return rows
 
 
-def funnel(finished, pool):
-    """Return funnel counts in proportion to the finished responses: some people stop early."""
+def funnel(days):
+    """Return funnel counts in proportion to the kept responses: some people stop early, some do not keep."""
     events = Counter()
-    for (quiz, day), n in finished.items():
+    for (quiz, day), n in days.items():
         events[(quiz, day, "intro", "started")] += round(n * 1.4)
         for i, step in enumerate(("life_now", "mood", "wellbeing", "day_to_day", "change", "parts")):
             events[(quiz, day, step, "step")] += round(n * (1.35 - 0.05 * i))
-        events[(quiz, day, "result", "finished")] += n
+        events[(quiz, day, "result", "finished")] += round(n * 1.1)
         events[(quiz, day, "result", "cta")] += round(n * 0.25)
     return events
 
@@ -158,52 +130,31 @@ def timed(fn, runs=5):
     return statistics.median(found)
 
 
+def overview(app, store, kind):
+    """Read and add up what the overview of the latest whole period shows, as the dashboard does first."""
+    days, months = store.active("coaching-fit")
+    period = filters.periods(kind, [*days, *months], date.today())[0]
+    bank = app.extensions["quiz.banks"]["coaching-fit"]
+    k = int(app.config["MIN_GROUP_SIZE"])
+    return summary.overview_view(bank, store, "coaching-fit", period, k, {"site": None, "version": None})
+
+
 def measure(app):
-    """Print the aggregate, page and export figures."""
+    """Print the overview's aggregate time, the page's and summary.json's, for a month and for a year."""
     store = app.extensions["quiz.store"]
-    recent = Filters(start=date.today() - timedelta(days=89), end=date.today())
-    for quiz in QUIZZES:
-        ms = timed(lambda q=quiz: store.aggregate(Filters(quiz_id=q)))
-        ms90 = timed(lambda q=quiz: store.aggregate(dataclasses.replace(recent, quiz_id=q)))
-        print(f"aggregate, quiz {quiz:<20} all time {ms:7.1f} ms   last 90 days {ms90:7.1f} ms   (target 50)")
-    print(f"aggregate, all quizzes, all time     {timed(lambda: store.aggregate(Filters())):7.1f} ms   (target 250)")
-    print(f"aggregate, all quizzes, last 90 days {timed(lambda: store.aggregate(recent)):7.1f} ms")
+    print(f"responses stored: {store.count():,}")
+    with app.app_context():
+        for kind in ("month", "year"):
+            ms = timed(lambda k=kind: overview(app, store, k))
+            print(f"overview aggregates, latest whole {kind:<5} {ms:7.1f} ms   (target 100)")
     client = app.test_client()
     coach_auth.set_password(app.instance_path, "bench password 123")
     page = client.get("/coach/login")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
     client.post("/coach/login", data={"csrf_token": token, "password": "bench password 123"})
-    for query in ("", "?quiz=coaching-fit", f"?start={recent.start}&end={recent.end}"):
-        ms = timed(lambda q=query: client.get("/coach/" + q), runs=3)
-        print(f"/coach/{query:<40} {ms:7.1f} ms   (target 1000)")
-    export(store, list(app.extensions["quiz.banks"].values()))
-
-
-def export(store, banks):
-    """Time the full CSV export; trace its Python allocations over a sample (tracing slows Python ~4x)."""
-    tracemalloc.start()
-    base = tracemalloc.get_traced_memory()[0]
-    for _ in exporting.csv_chunks(itertools.islice(store.export(Filters()), TRACED_ROWS), banks):
-        pass
-    peak = tracemalloc.get_traced_memory()[1] - base
-    tracemalloc.stop()
-    print(f"export, first {TRACED_ROWS:,} rows under tracemalloc: peak Python memory growth {peak / 1e6:.1f} MB")
-    Path("/proc/self/clear_refs").write_text("5")  # reset the peak-RSS mark, so VmHWM below is this export's
-    rss = _status("VmRSS")
-    start, size = time.perf_counter(), 0
-    for chunk in exporting.csv_chunks(store.export(Filters()), banks):
-        size += len(chunk)
-    rows = store.count(Filters())
-    print(
-        f"export, all {rows:,} rows: {size / 1e6:.0f} MB of CSV in {time.perf_counter() - start:.0f} s, "
-        f"peak RSS growth {(_status('VmHWM') - rss) / 1e3:.1f} MB   (target 50)"
-    )
-
-
-def _status(field):
-    """Return a /proc/self/status figure in kB."""
-    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith(field + ":"))
-    return int(line.split()[1])
+    for path in ("/coach/", "/coach/?kind=year", "/coach/summary.json", "/coach/summary.json?kind=year"):
+        assert client.get(path).status_code == 200, path
+        print(f"{path:<38} {timed(lambda p=path: client.get(p), runs=3):7.1f} ms")
 
 
 def main() -> None:
@@ -217,14 +168,12 @@ def main() -> None:
     (folder / "banks").mkdir(exist_ok=True)
     os.environ["QUIZ_INSTANCE_PATH"] = str(folder / "instance")
     filled = (folder / "instance" / "quiz.sqlite3").exists()
-    app = create_app(
-        {
-            "BANKS_DIR": str(banks_dir(folder / "banks")),
-            "SECRET_KEY": "bench" * 32,
-            "EMBED_ORIGINS": " ".join(o for o in ORIGINS if o),
-            "LOGIN_LIMIT": "1000 per minute",
-        }
-    )
+    config = {
+        "BANKS_DIR": str(banks_dir(folder / "banks")),
+        "SECRET_KEY": "bench" * 32,
+        "LOGIN_LIMIT": "1000 per minute",
+    }
+    app = create_app({**config, "EMBED_ORIGINS": " ".join(o for o in ORIGINS if o)})
     if not filled:
         print(f"filling {args.responses:,} responses into {folder}/instance/quiz.sqlite3 …")
         fill(app, args.responses, random.Random(7))

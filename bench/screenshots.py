@@ -1,16 +1,19 @@
 """Write screenshots of the pages people see, to look at after a change: python bench/screenshots.py [OUT].
 
-The start page, a step, the error state and the results for coaching, therapy alongside coaching and crisis
-support, each at 375 and 1280 px wide, in light and dark. Full-page PNGs go to OUT (default /tmp/quiz-shots);
-they are not committed. Needs Debian's Chromium at /usr/bin/chromium and the `test` extra (Playwright).
+The start page, a step, the error state, a result of each kind, and the coach's pages (login, the dashboard
+over 600 synthetic responses, settings, embed code), each at 375 and 1280 px wide, in light and dark.
+Full-page PNGs go to OUT (default /tmp/quiz-shots); they are not committed. Needs Debian's Chromium at
+/usr/bin/chromium and the `test` extra (Playwright).
 """
 
 from __future__ import annotations
 
 import os
+import random
 import sys
 import tempfile
 import threading
+from collections import Counter
 from pathlib import Path
 
 # Run as a script, this folder comes first on sys.path, where bench/http.py would hide the standard library's http.
@@ -22,6 +25,8 @@ from werkzeug.serving import make_server  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARGS += ["--disable-component-update", "--no-first-run"]
+PASSWORD = "screenshots only, on a throwaway instance"
+COACH = ("login", "", "settings", "embed")  # pages under /coach/
 WIDTHS = {"phone": (375, 667), "desktop": (1280, 800)}
 RESULTS = {
     "coaching": "thriving",
@@ -39,9 +44,19 @@ def serve() -> tuple[str, object]:
     os.environ["QUIZ_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="quiz-shots-")
     os.environ.setdefault("QUIZ_BOOKING_URL", "https://coach.example/book")
     os.environ.setdefault("QUIZ_COACH_NAME", "Sam")
-    from quiz import create_app
+    from quiz import create_app, demo
+    from quiz.coach import auth
 
     app = create_app({"MIN_HUMAN_SECONDS": 0, "CARELESS_CHECK": False})
+    auth.set_password(app.instance_path, PASSWORD)
+    bank = app.extensions["quiz.banks"]["coaching-fit"]  # type: ignore[attr-defined]
+    rng, events = random.Random(1), Counter()
+    records = []
+    for record, steps in demo.respondents(bank, 600, [None], days=120, seed=1):
+        records.append(record)
+        events.update(demo.funnel(record, steps, rng))
+    app.extensions["quiz.store"].save(records)  # type: ignore[attr-defined]
+    app.extensions["quiz.store"].add_events(events)  # type: ignore[attr-defined]
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}", app
@@ -78,7 +93,23 @@ def shoot(out: Path) -> list[Path]:
                 page.click("#next")
                 written.append(_save(page, out / f"error-{label}-{scheme}.png"))
                 page.close()
+                written += _coach(browser, base, out, scheme, label, width, height)
         browser.close()
+    return written
+
+
+def _coach(browser: object, base: str, out: Path, scheme: str, label: str, width: int, height: int) -> list[Path]:
+    """Log in as the coach and shoot each coach page."""
+    page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)  # type: ignore[attr-defined]
+    page.goto(f"{base}/coach/login")
+    written = [_save(page, out / f"coach-login-{label}-{scheme}.png")]
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    for name in COACH[1:]:
+        page.goto(f"{base}/coach/{name}")
+        _draw_charts(page)
+        written.append(_save(page, out / f"coach-{name or 'dashboard'}-{label}-{scheme}.png"))
+    page.close()
     return written
 
 

@@ -13,9 +13,10 @@ from flask import Flask
 
 from quiz import demo
 from quiz.coach import auth as coach_auth
-from quiz.coach import dashboard, filters
 from quiz.coach import export as exporting
-from quiz.store.database import today
+from quiz.store.database import TOKEN_DAYS, today
+from quiz.store.settings import setting
+from quiz.web.security import parse_origins
 
 BATCH = 1000
 
@@ -38,10 +39,12 @@ def set_password(ctx: click.Context) -> None:
         password = click.prompt("New coach password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
+    app = _app(ctx)
     try:
-        coach_auth.set_password(_app(ctx).instance_path, password)
+        coach_auth.set_password(app.instance_path, password)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="password") from None
+    app.extensions["quiz.store"].end_sessions()
     click.echo("Password set; sessions signed in with the old one are logged out.")
 
 
@@ -58,7 +61,8 @@ def demo_data(ctx: click.Context, count: int, quiz_id: str, seed: int | None) ->
         raise click.BadParameter(f"unknown quiz '{quiz_id}'", param_hint="--quiz")
     store = app.extensions["quiz.store"]
     rng = random.Random(seed)
-    origins: list[str | None] = [None, *app.extensions.get("quiz.embed_origins", ())]
+    with app.app_context():
+        origins: list[str | None] = [None, *parse_origins(setting("embed_origins"))]
     events: Counter[Any] = Counter()
     batch = []
     with click.progressbar(
@@ -68,50 +72,26 @@ def demo_data(ctx: click.Context, count: int, quiz_id: str, seed: int | None) ->
             batch.append(record)
             events.update(demo.funnel(record, steps, rng))
             if len(batch) == BATCH:
-                store.save_bulk(batch)
+                store.save(batch)
                 batch = []
-    if batch:
-        store.save_bulk(batch)
+    store.save(batch)
     store.add_events(events)
     click.echo(f"Added {count} synthetic responses to '{quiz_id}'.")
 
 
-def _filter_options(command: Any) -> Any:
-    for name, text in reversed(
-        (
-            ("start", "First day (YYYY-MM-DD)."),
-            ("end", "Last day (YYYY-MM-DD)."),
-            ("quiz", "Quiz id."),
-            ("version", "Bank version."),
-            ("origin", f"Website origin, or '{filters.DIRECT}' for none."),
-        )
-    ):
-        command = click.option(f"--{name}", default=None, help=text)(command)
-    return command
-
-
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@_filter_options
+@click.option("--quiz", "quiz_id", default=None, help="Only this quiz.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, **options: str | None) -> None:
-    """Stream the anonymous responses to stdout as CSV (UTF-8 with BOM) or JSON with a suppressed summary."""
+def export(ctx: click.Context, fmt: str, quiz_id: str | None) -> None:
+    """Stream responses for the operator: ISO week not day, no self-harm item, no site under the minimum that week."""
     app = _app(ctx)
     store, banks = app.extensions["quiz.store"], app.extensions["quiz.banks"]
-    found, errors = filters.parse(options, set(banks) | set(store.choices()["quizzes"]))
-    if errors:
-        name, message = next(iter(errors.items()))
-        raise click.BadParameter(message, param_hint=f"--{name}")
-    k = int(app.config["MIN_GROUP_SIZE"])
-    if store.count(found) < k:
-        click.echo(f"Fewer than {k} responses match, so none are exported.", err=True)
-        sys.exit(1)
-    in_view = filters.banks_in_view(banks, found)
-    if fmt == "csv":
-        chunks = exporting.csv_chunks(store.export(found), in_view)
-    else:
-        summary = dashboard.summary(dashboard.build(store.aggregate(found), in_view, k))
-        chunks = exporting.json_chunks(store.export(found), summary)
+    if quiz_id is not None and quiz_id not in set(banks) | set(store.quizzes()):
+        raise click.BadParameter(f"unknown quiz '{quiz_id}'", param_hint="--quiz")
+    in_view = [banks[quiz_id]] if quiz_id in banks else list(banks.values())
+    rows = exporting.operator_rows(store.responses(quiz_id), store.site_weeks(), int(app.config["MIN_GROUP_SIZE"]))
+    chunks = exporting.csv_chunks(rows, in_view) if fmt == "csv" else exporting.json_chunks(rows, in_view)
     for chunk in chunks:
         sys.stdout.buffer.write(chunk.encode("utf-8"))
     sys.stdout.buffer.flush()
@@ -121,9 +101,9 @@ def export(ctx: click.Context, fmt: str, **options: str | None) -> None:
 @click.option("--older-than", "days", type=click.IntRange(0), required=True, help="Keep this many days.")
 @click.pass_context
 def purge(ctx: click.Context, days: int) -> None:
-    """Delete responses older than DAYS days; the daily funnel counts stay."""
+    """Delete responses older than DAYS days; the funnel counts stay, and a month's sums until it is all past."""
     store = _app(ctx).extensions["quiz.store"]
-    gone = store.purge(today() - timedelta(days=days))
+    gone = store.purge(today() - timedelta(days=days), today() - timedelta(days=TOKEN_DAYS))
     click.echo(f"Deleted {gone} responses from before {today() - timedelta(days=days)}.")
 
 

@@ -12,19 +12,28 @@ from quiz.engine import check_answers, decide, score, walk
 from quiz.store import Record, record_from
 
 # Which latent trait drives a scale's items: answers then correlate within a scale, as real ones do.
-DISTRESS = {"anxiety", "depression", "phq9", "gad7", "old_hurt", "resistance"}
+DISTRESS = {"anxiety", "depression", "phq9", "gad7"}
+HELD_BACK = {"old_hurt", "resistance"}  # a part that holds back, which many people without distress know too
 GROWTH = {"readiness", "self_access"}
 WELLNESS = {"wellbeing", "functioning"}  # functioning items are reverse-keyed, so they follow distress
 
 
-def _pull(q: Question, distress: float, growth: float) -> float:
+def _pull(q: Question, distress: float, growth: float, held_back: float) -> float:
     """Return where on its range (0-1) a person with these traits leans for this question."""
     if q.id == "phq9_9":
-        return 0.0 if distress < 0.75 else distress - 0.55
-    if q.scale in DISTRESS or (q.scale in WELLNESS and q.reverse):
+        return -1.0 if distress < 0.75 else distress - 0.55  # far below 0, so noise alone never says yes
+    if q.scale in ("ptsd", "alcohol") or q.id == "ptsd_event":
+        return distress * distress  # most people who look for a coach answer these near the bottom
+    if q.scale in DISTRESS or q.id == "phq_difficulty":
+        return distress * 0.8
+    if q.scale in HELD_BACK:
+        return held_back
+    if q.scale in WELLNESS and q.reverse:
         return distress
     if q.scale in WELLNESS:
         return 1 - distress
+    if q.scale == "self_access":
+        return growth * (1 - 0.5 * held_back)
     if q.scale in GROWTH:
         return growth
     if q.id.endswith("_sat"):
@@ -34,7 +43,8 @@ def _pull(q: Question, distress: float, growth: float) -> float:
 
 def answers(bank: Bank, rng: random.Random, ranges: dict[str, tuple[int, int]] | None = None) -> dict[str, object]:
     """Draw one plausible answer set: each answer near the person's traits, with noise."""
-    distress, growth = rng.betavariate(2, 4), rng.betavariate(4, 2.5)
+    distress, growth = rng.betavariate(1.6, 4.5), rng.betavariate(4, 2.5)
+    held_back = min(1.0, 0.5 * distress + rng.betavariate(2, 3.5))
     ranges = ranges or {qid: bank.ranges[qid] for qid in bank.questions}
     found: dict[str, object] = {}
     for q in bank.questions.values():
@@ -42,7 +52,7 @@ def answers(bank: Bank, rng: random.Random, ranges: dict[str, tuple[int, int]] |
         if q.kind == "multi":
             found[q.id] = sorted(rng.sample(range(lo, hi + 1), rng.randint(0, min(3, hi - lo + 1))))
             continue
-        level = min(max(_pull(q, distress, growth) + rng.gauss(0, 0.15), 0.0), 1.0)
+        level = min(max(_pull(q, distress, growth, held_back) + rng.gauss(0, 0.15), 0.0), 1.0)
         found[q.id] = lo + round(level * (hi - lo))
     return found
 

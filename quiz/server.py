@@ -10,6 +10,8 @@ import waitress
 from flask import Flask
 from sqlalchemy.engine import make_url
 
+from quiz.store.settings import setting
+
 THREADS = 8
 
 
@@ -39,10 +41,12 @@ def welcome(app: Flask, address: str) -> list[str]:
     base = str(app.config.get("PUBLIC_URL") or address).rstrip("/")
     lines = [f"Quiz: {base}/q/{quiz_id}" for quiz_id in sorted(app.extensions["quiz.banks"])]
     lines.append(f"Coach's dashboard: {base}/coach/")
-    if not app.config.get("BOOKING_URL"):
+    with app.app_context():
+        booking = setting("booking_url")
+    if not booking:
         lines.append(
-            "Warning: QUIZ_BOOKING_URL is not set, so a result that suggests coaching has no way to book you."
-            " Set it, or add a booking link in the dashboard's settings."
+            "Warning: no booking link is set, so a result that suggests coaching has no way to book you."
+            " Add one in the dashboard's settings (or set QUIZ_BOOKING_URL)."
         )
     return lines
 

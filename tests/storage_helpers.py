@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -54,3 +55,15 @@ def example_record(bank: Bank, index: int, day: date, origin: str | None = None)
     example = bank.examples[index % len(bank.examples)]
     scores, outcome = scored(bank, dict(example.answers))
     return record_from(bank, scores, outcome, day, origin, bank.locale)  # type: ignore[arg-type]
+
+
+def varied_records(bank: Bank, plan: list[tuple[date, str | None, int, int]], seed: int = 1) -> list[Record]:
+    """Return plausible, varied responses: `count` for each (day, site, bank version, count) of the plan."""
+    from quiz import demo
+
+    total = sum(count for *_, count in plan)
+    pool = [record for record, _ in demo.respondents(bank, total, [None], seed=seed)]
+    found = []
+    for day, origin, version, count in plan:
+        found += [replace(pool.pop(), day=day, origin=origin, bank_version=version) for _ in range(count)]
+    return found

@@ -1,23 +1,26 @@
-"""The data commands: set-password from stdin, demo-data, export, purge."""
+"""The data commands: set-password ends sessions, demo-data, the operator's row-level export, purge."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from quiz.cli import main
 from quiz.coach import auth as coach_auth
-from quiz.store import Filters
 from quiz.store.database import today
+from tests.storage_helpers import varied_records
 
 
-def test_set_password_reads_stdin(app, runner):
+def test_set_password_reads_stdin_and_ends_every_session(app, runner):
+    store = app.extensions["quiz.store"]
+    store.open_session("a" * 64, 1.0, "old")
     result = runner.invoke(main, ["set-password"], input="a long enough password\n")
     assert result.exit_code == 0, result.output
     assert coach_auth.check(app.instance_path, "a long enough password")
     assert not coach_auth.check(app.instance_path, "something else entirely")
+    assert store.session("a" * 64) is None
 
 
 def test_set_password_refuses_a_short_one(app, runner):
@@ -32,47 +35,55 @@ def test_first_start_password_is_made_once(tmp_path):
     assert coach_auth.ensure_password(tmp_path) is None
 
 
-def test_demo_data_export_and_purge(app, runner):
+def test_demo_data_fills_responses_sums_and_the_funnel(app, runner):
     result = runner.invoke(main, ["demo-data", "--responses", "30", "--seed", "3"])
     assert result.exit_code == 0, result.output
     store = app.extensions["quiz.store"]
-    assert store.count(Filters()) == 30
-    raw = store.aggregate(Filters())
-    assert len(raw.outcomes) >= 2 and raw.funnel_steps
+    assert store.count() == 30
+    rows = store.months("coaching-fit", date(2000, 1, 1), date(2100, 1, 1))
+    assert sum(row[5] for row in rows if row[3] == "responses") == 30
+    funnel = store.funnel("coaching-fit", date(2000, 1, 1), date(2100, 1, 1))
+    assert sum(n for _, step, event, n in funnel if event == "finished") == 30
 
+
+def test_the_operator_export_keeps_weeks_not_days_and_leaves_out_self_harm(app, bank, runner):
+    site = "https://coach.example"
+    monday = date(2025, 3, 3)
+    plan = [(monday, None, 1, 6), (monday + timedelta(days=2), site, 1, 2), (monday + timedelta(days=7), site, 1, 5)]
+    app.extensions["quiz.store"].save(varied_records(bank, plan, seed=4))
     result = runner.invoke(main, ["export"])
     assert result.exit_code == 0, result.output
     text = result.stdout_bytes.decode("utf-8")
     assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:])))
-    assert len(rows) == 31 and len({len(r) for r in rows}) == 1
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert len(rows) == 13 and {"week", "outcome", "who5_1", "wellbeing.score"} <= set(rows[0])
+    assert not {"day", "id", "phq9_9", "phq9.raw", "phq9.score", "crisis", "flags"} & set(rows[0])
+    assert {r["week"] for r in rows} == {"2025-W10", "2025-W11"}
+    sites = {(r["week"], r["origin"]) for r in rows}
+    assert sites == {("2025-W10", ""), ("2025-W11", site)}, "two from the site in week 10 are too few to name it"
+    assert "2025-03-0" not in text
 
-    result = runner.invoke(main, ["export", "--format", "json"])
-    document = json.loads(result.stdout_bytes)
-    assert len(document["responses"]) == 30 and document["summary"]["total"] == 30
 
-    cutoff = today() - timedelta(days=20)
+def test_the_json_export_has_the_same_rows(app, bank, runner):
+    app.extensions["quiz.store"].save(varied_records(bank, [(date(2025, 3, 3), None, 1, 5)], seed=6))
+    document = json.loads(runner.invoke(main, ["export", "--format", "json"]).stdout_bytes)
+    assert len(document["responses"]) == 5
+    first = document["responses"][0]
+    assert first["week"] == "2025-W10" and "day" not in first and "phq9_9" not in first["answers"]
+    assert "phq9" not in first["scores"] and "wellbeing" in first["scores"]
+
+
+def test_export_refuses_an_unknown_quiz(app, runner):
+    result = runner.invoke(main, ["export", "--quiz", "nope"])
+    assert result.exit_code == 2 and "--quiz" in result.output
+
+
+def test_purge_keeps_the_funnel(app, runner):
+    runner.invoke(main, ["demo-data", "--responses", "40", "--seed", "5"])
+    store = app.extensions["quiz.store"]
+    before = sorted(store.funnel("coaching-fit", date(2000, 1, 1), date(2100, 1, 1)))
     result = runner.invoke(main, ["purge", "--older-than", "20"])
     assert result.exit_code == 0, result.output
-    kept = store.count(Filters())
-    assert kept == store.count(Filters(start=cutoff)) and kept < 30
-    assert store.aggregate(Filters()).funnel_steps == raw.funnel_steps  # funnel counts stay
-
-
-def test_export_refuses_small_groups_and_bad_filters(app, runner):
-    runner.invoke(main, ["demo-data", "--responses", "3", "--seed", "1"])
-    result = runner.invoke(main, ["export"])
-    assert result.exit_code == 1 and "Fewer than 5" in result.output
-    result = runner.invoke(main, ["export", "--start", "yesterday"])
-    assert result.exit_code == 2 and "--start" in result.output
-
-
-def test_json_summary_hides_small_cells(app, runner):
-    runner.invoke(main, ["demo-data", "--responses", "40", "--seed", "5"])
-    document = json.loads(runner.invoke(main, ["export", "--format", "json"]).stdout_bytes)
-    summary = document["summary"]
-    for outcome in summary["outcomes"]:
-        assert outcome["n"] is None or outcome["n"] >= 5
-    for row in summary["plane"] or []:
-        assert all(c is None or c == 0 or c >= 5 for c in row)
-    assert summary["crisis"] is None or summary["crisis"] == 0 or summary["crisis"] >= 5
+    kept = [r["day"] for r in store.responses()]
+    assert kept and min(kept) >= today() - timedelta(days=20) and len(kept) < 40
+    assert sorted(store.funnel("coaching-fit", date(2000, 1, 1), date(2100, 1, 1))) == before

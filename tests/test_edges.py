@@ -50,7 +50,7 @@ def test_an_unknown_consent_mode_stops_start_up(tmp_path, monkeypatch):
 
 def test_a_failed_save_logs_no_answers(app, client, caplog):
     with app.extensions["quiz.store"].engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE queue"))  # the next save fails half-way through, after its response row
+        conn.execute(sa.text("DROP TABLE monthly"))  # the next save fails half-way through, after its response row
     marker = {**THRIVING, "lg_work_sat": 7, "lg_work_imp": 3}
     with caplog.at_level(logging.ERROR):
         body = started(client, {"answers": marker, "consent": True})
@@ -60,19 +60,3 @@ def test_a_failed_save_logs_no_answers(app, client, caplog):
     assert "lg_work_sat" not in caplog.text, "the statement's parameters (the answers) reached the log"
     with app.extensions["quiz.store"].engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM responses")).scalar() == 0, "nothing half-written"
-
-
-def test_a_due_fold_runs_after_the_response_is_sent(app, client):
-    store = app.extensions["quiz.store"]
-    store.fold_every = 1
-
-    def queued():
-        with store.engine.connect() as conn:
-            return conn.execute(sa.text("SELECT count(*) FROM queue")).scalar()
-
-    body = started(client, {"answers": THRIVING, "consent": True})
-    response = client.post("/api/v1/quizzes/coaching-fit/responses", json=body)
-    assert response.get_json()["stored"] is True
-    assert queued() == 1, "the person's answer did not wait for the fold"
-    response.close()  # what the WSGI server does once the body is sent
-    assert queued() == 0

@@ -1,32 +1,25 @@
-"""The store on SQLite and PostgreSQL: saving, rollups, filters, purge, export, atomic writes."""
+"""The store on SQLite and PostgreSQL: one migration, saving with monthly sums, purge, tokens, the coach's rows."""
 
 from __future__ import annotations
 
 import math
 import statistics
+import threading
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 
-from quiz.coach.dashboard import cronbach_alpha
-from quiz.store import Filters, Store
+from quiz.store import Store
 from quiz.store import tables as t
 from quiz.store.database import make_engine, migrate
-from quiz.store.stats import period_start, spans
-from tests.storage_helpers import example_record, pg_url, reset_pg
+from quiz.store.records import best_locale
+from tests.storage_helpers import example_record, pg_url, reset_pg, varied_records
 
-DAYS = [
-    date(2025, 1, 30),
-    date(2025, 1, 31),
-    date(2025, 2, 1),
-    date(2025, 2, 14),
-    date(2025, 2, 28),
-    date(2025, 3, 1),
-    date(2025, 3, 15),
-    date(2025, 4, 2),
-]
+DAYS = [date(2025, 1, 30), date(2025, 1, 31), date(2025, 2, 1), date(2025, 2, 28), date(2025, 3, 1)]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
@@ -44,14 +37,32 @@ def store(request, tmp_path):
 
 @pytest.fixture()
 def records(bank):
-    origins = [None, "https://a.example", "https://b.example"]
-    return [example_record(bank, i, DAYS[i % len(DAYS)], origins[i % 3]) for i in range(40)]
+    plan = [(day, origin, 1, 8) for day in DAYS for origin in (None, "https://a.example")]
+    return varied_records(bank, plan, seed=5)
 
 
-def test_migrations_are_idempotent(store):
-    migrate(store.engine)
-    names = set(sa.inspect(store.engine).get_table_names())
-    assert {"responses", "response_scores", "queue", "funnel", "daily_outcomes", "alembic_version"} <= names
+def sums(store, quiz="coaching-fit", first=date(2000, 1, 1), last=date(2100, 1, 1)):
+    """Add up the monthly rows over months, versions and sites: (kind, key) -> [n, sum, sum of squares]."""
+    found: dict = {}
+    for *_, kind, key, n, s1, s2 in store.months(quiz, first, last):
+        now = found.setdefault((kind, key), [0, 0.0, 0.0])
+        now[0], now[1], now[2] = now[0] + n, now[1] + s1, now[2] + s2
+    return found
+
+
+def test_one_migration_builds_exactly_the_declared_schema(store):
+    migrate(store.engine)  # a second run changes nothing
+    with store.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0001"
+        assert compare_metadata(MigrationContext.configure(conn), t.metadata) == []
+
+
+def test_migrations_import_nothing_from_the_app():
+    from quiz.store.database import MIGRATIONS
+
+    for path in MIGRATIONS.rglob("*.py"):
+        lines = [line.split() for line in path.read_text().splitlines() if line.startswith(("import ", "from "))]
+        assert all(words[1].split(".")[0] != "quiz" for words in lines), path
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):
@@ -60,135 +71,120 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
-        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
 
 
-def test_rollups_match_the_stored_rows(store, records):
+def test_monthly_sums_match_the_stored_responses(store, records):
     store.save(records[:1])
-    store.save_bulk(records[1:])
-    raw = store.aggregate(Filters())
-    assert sum(n for _, n in raw.by_day) == len(records)
-    assert raw.outcomes == dict(Counter(r.outcome for r in records))
-    assert raw.crisis == sum(r.crisis for r in records)
+    store.save(records[1:])
+    found = sums(store)
+    assert store.count() == len(records) == found[("responses", "")][0]
+    assert {k: int(v[0]) for (kind, k), v in found.items() if kind == "outcome"} == Counter(r.outcome for r in records)
+    assert found.get(("crisis", "true"), [0])[0] == sum(r.crisis for r in records)
     wellbeing = [r.scores["wellbeing"][1] for r in records]
-    (n, total, _), bins = raw.scales["wellbeing"]
+    n, total, squares = found[("scale", "wellbeing")]
     assert n == len(records) and math.isclose(total / n, statistics.mean(wellbeing))
-    assert sum(bins) == n
-    assert raw.items["who5_1"][0] == len(records)
+    assert math.isclose(squares, sum(w * w for w in wellbeing))
+    assert sum(v[0] for (kind, key), v in found.items() if kind == "band" and key.startswith("wellbeing:")) == n
+    phq9_3 = [r.answers["phq9_3"] for r in records if "phq9_3" in r.answers]
+    assert found.get(("item", "phq9_3"), [0])[0] == len(phq9_3) and len(phq9_3) < len(records)
 
 
-def test_alpha_from_sums_matches_a_direct_computation(store, records):
-    store.save_bulk(records)
-    parts = store.aggregate(Filters()).alpha["wellbeing"]
-    rows = [dict(r.alpha["wellbeing"]) for r in records]
-    items = list(rows[0])
-    totals = [sum(row.values()) for row in rows]
-    item_var = sum(statistics.variance([row[i] for row in rows]) for i in items)
-    expected = len(items) / (len(items) - 1) * (1 - item_var / statistics.variance(totals))
-    assert math.isclose(cronbach_alpha(parts), expected, rel_tol=1e-9)
+def test_sums_are_kept_by_month_version_and_site(store, bank, records):
+    store.save(records)
+    rows = store.months("coaching-fit", date(2025, 2, 1), date(2025, 2, 1))
+    assert {row[0] for row in rows} == {date(2025, 2, 1)}
+    responses = {(row[1], row[2]): row[5] for row in rows if row[3] == "responses"}
+    assert responses == {(1, ""): 16, (1, "https://a.example"): 16}
 
 
-@pytest.mark.parametrize(
-    ("start", "end"),
-    [
-        (None, None),
-        (date(2025, 2, 1), date(2025, 2, 28)),
-        (date(2025, 1, 31), date(2025, 3, 1)),
-        (date(2025, 2, 14), None),
-        (None, date(2025, 3, 14)),
-        (date(2025, 2, 2), date(2025, 2, 27)),
-        (date(2025, 1, 1), date(2025, 12, 31)),
-    ],
-)
-def test_date_ranges_combine_monthly_and_daily_rows_exactly(store, records, start, end):
-    store.save_bulk(records)
-    selected = [r for r in records if (start is None or r.day >= start) and (end is None or r.day <= end)]
-    raw = store.aggregate(Filters(start=start, end=end))
-    assert sum(raw.outcomes.values()) == len(selected)
-    assert raw.scales["phq4"][0][0] == sum(r.scores["phq4"][1] is not None for r in selected)
-    assert store.count(Filters(start=start, end=end)) == len(selected)
+def test_a_failed_save_stores_nothing(store, bank, records):
+    with pytest.raises(sa.exc.IntegrityError):
+        store.save([records[0], records[1], records[1]])  # the same id twice: the last insert fails
+    assert store.count() == 0 and sums(store) == {}
 
 
-def test_quiz_version_and_origin_filters(store, records):
-    store.save_bulk(records)
-    assert sum(store.aggregate(Filters(origin="https://a.example")).outcomes.values()) == sum(
-        r.origin == "https://a.example" for r in records
-    )
-    assert sum(store.aggregate(Filters(origin="")).outcomes.values()) == sum(r.origin is None for r in records)
-    assert store.count(Filters(origin="")) == sum(r.origin is None for r in records)
-    assert store.aggregate(Filters(quiz_id="other")).outcomes == {}
-    assert store.aggregate(Filters(version=99)).outcomes == {}
+def test_a_token_is_spent_once(store, bank):
+    today = date(2025, 3, 1)
+    assert store.spend("a" * 64, today) is True
+    assert store.spend("a" * 64, today) is False
+
+
+def test_a_token_is_spent_once_when_four_threads_race(store):
+    today = date(2025, 3, 1)
+    results: list[bool] = []
+    threads = [threading.Thread(target=lambda: results.append(store.spend("c" * 64, today))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, False, True]
+
+
+def test_purge_keeps_funnel_counts_and_whole_months_sums(store, records):
+    store.save(records)
+    store.add_events({("coaching-fit", d, "intro", "started"): 2 for d in DAYS})
+    store.spend("d" * 64, date(2025, 2, 1))
+    gone = store.purge(date(2025, 2, 15), date(2025, 2, 2))
+    assert gone == sum(1 for r in records if r.day < date(2025, 2, 15)) and store.count() == 32
+    months = {row[0] for row in store.months("coaching-fit", date(2000, 1, 1), date(2100, 1, 1))}
+    assert months == {date(2025, 2, 1), date(2025, 3, 1)}, "January is wholly past; February's sums stay whole"
+    assert sums(store, first=date(2025, 2, 1), last=date(2025, 2, 1))[("responses", "")][0] == 32
+    assert sum(n for *_, n in store.funnel("coaching-fit", date(2000, 1, 1), date(2100, 1, 1))) == 10
+    assert store.spend("d" * 64, date(2025, 3, 1)) is True, "spent tokens older than two days go"
 
 
 def test_funnel_counts_add_up(store):
-    day = date(2025, 2, 1)
-    store.add_events({("coaching-fit", day, "intro", "started"): 2})
-    store.add_events({("coaching-fit", day, "intro", "started"): 1, ("coaching-fit", day, "mood", "step"): 1})
-    raw = store.aggregate(Filters())
-    assert ("intro", "started", 3) in raw.funnel_steps and ("mood", "step", 1) in raw.funnel_steps
+    day = date(2025, 3, 3)
+    store.add_events({("coaching-fit", day, "intro", "started"): 1})
+    store.add_events({("coaching-fit", day, "intro", "started"): 2, ("coaching-fit", day, "mood", "step"): 1})
+    assert sorted(store.funnel("coaching-fit", day, day)) == [(day, "intro", "started", 3), (day, "mood", "step", 1)]
+    assert store.active("coaching-fit") == ([day], []) and store.quizzes() == ["coaching-fit"]
 
 
-def test_purge_keeps_funnel_counts_and_consistent_rollups(store, records):
-    store.save_bulk(records)
-    store.add_events({("coaching-fit", DAYS[0], "intro", "started"): 5})
-    cutoff = date(2025, 2, 14)
-    gone = store.purge(cutoff)
-    kept = [r for r in records if r.day >= cutoff]
-    assert gone == len(records) - len(kept)
-    assert store.count(Filters()) == len(kept)
-    raw = store.aggregate(Filters())
-    assert sum(raw.outcomes.values()) == len(kept)
-    assert sum(store.aggregate(Filters(start=date(2025, 2, 1), end=date(2025, 2, 28))).outcomes.values()) == sum(
-        r.day.month == 2 for r in kept
-    )
-    assert ("intro", "started", 5) in raw.funnel_steps
-    with store.engine.connect() as conn:
-        orphans = conn.scalar(
-            sa.select(sa.func.count())
-            .select_from(t.response_scores)
-            .where(t.response_scores.c.response_id.not_in(sa.select(t.responses.c.id)))
-        )
-    assert orphans == 0
+def test_settings_sessions_and_failures(store):
+    store.save_settings({"booking_url": "https://a.example/book", "coach_name": "Sam"})
+    store.save_settings({"coach_name": None})
+    assert store.settings(["booking_url", "coach_name"]) == {"booking_url": "https://a.example/book"}
+    store.open_session("s1", 100.0, "pw")
+    store.open_session("s2", 200.0, "pw")
+    assert store.session("s1") == (100.0, "pw")
+    store.end_sessions(started_before=150.0)
+    assert store.session("s1") is None and store.session("s2") is not None
+    store.end_sessions(digest="s2")
+    assert store.session("s2") is None
+    for at in (10.0, 20.0, 30.0):
+        store.fail("addr", at, forget_before=0.0)
+    assert store.failures("addr", since=15.0) == 2 and store.failures("other", since=0.0) == 0
+    store.fail("addr", 100.0, forget_before=25.0)
+    assert store.failures("addr", since=0.0) == 2
 
 
-def test_a_failed_write_stores_nothing(store, records):
-    store.save(records[:1])
-    with pytest.raises(sa.exc.IntegrityError):
-        store.save([records[1], records[0]])  # the second repeats an id: the whole write must roll back
-    assert store.count(Filters()) == 1
-    assert sum(store.aggregate(Filters()).outcomes.values()) == 1
+def test_responses_stream_with_their_scores(store, records):
+    store.save(records[:3])
+    rows = list(store.responses())
+    assert len(rows) == 3 and all(row["scores"]["wellbeing"][1] is not None for row in rows)
+    assert {row["day"] for row in rows} <= set(DAYS) and "id" not in rows[0]
+    weeks = store.site_weeks()
+    assert sum(weeks.values()) == 3 and all(key[1].startswith("2025-W") for key in weeks)
 
 
-def test_export_streams_every_response_with_its_scores(store, records):
-    store.save_bulk(records)
-    rows = list(store.export(Filters()))
-    assert sorted(r["id"] for r in rows) == sorted(r.id for r in records)
-    by_id = {r.id: r for r in records}
-    for row in rows:
-        assert row["answers"] == dict(by_id[row["id"]].answers)
-        assert row["scores"]["wellbeing"][1] == by_id[row["id"]].scores["wellbeing"][1]
+@pytest.mark.parametrize(
+    ("header", "offered", "expected"),
+    [
+        ("de-DE,de;q=0.9,en;q=0.8", ["en", "de"], "de"),
+        ("en-GB", ["de", "en-GB", "en"], "en-GB"),
+        ("en-US;q=0.5, fr", ["en", "fr-CA"], "en"),
+        ("abc-XY", ["en"], "en"),
+        ("de;q=0, en;q=0.1", ["de", "en"], "en"),
+        ("*, x;q=nan, de;q=2", ["en", "de"], "en"),
+        (None, ["en"], "en"),
+    ],
+)
+def test_the_locale_is_one_the_bank_offers(header, offered, expected):
+    assert best_locale(header, offered) == expected
 
 
-def test_stored_days_have_no_time(store, records):
-    store.save_bulk(records[:3])
-    with store.engine.connect() as conn:
-        days = conn.scalars(sa.select(t.responses.c.day)).all()
-    assert all(type(d) is date for d in days)
-    assert min(days) >= DAYS[0] - timedelta(days=1)
-
-
-def test_spans_cover_every_day_in_range_exactly_once():
-    domain = [date(2024, 11, 1) + timedelta(days=i) for i in range(180)]
-    ends = [None, *domain[::7], *domain[20:60]]
-    for start in [None, *domain[::5], *domain[28:40]]:
-        for end in ends:
-            if start and end and end < start:
-                continue
-            found = spans(start, end)
-            for d in domain:
-                hits = sum(
-                    (lo is None or lo <= period_start(g, d)) and (hi is None or period_start(g, d) < hi)
-                    for g, lo, hi in found
-                )
-                inside = (start is None or d >= start) and (end is None or d <= end)
-                assert hits == int(inside), (start, end, d, found)
+def test_a_day_in_another_month_lands_in_its_own_month(store, bank):
+    store.save([example_record(bank, 0, date(2025, 1, 31)), example_record(bank, 0, date(2025, 2, 1))])
+    rows = store.months("coaching-fit", date(2025, 1, 1), date(2025, 2, 1))
+    assert sorted(row[0] for row in rows if row[3] == "responses") == [date(2025, 1, 1), date(2025, 2, 1)]

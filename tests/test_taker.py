@@ -421,9 +421,10 @@ def test_the_store_is_told_each_step_and_a_failing_save_does_not_break_the_resul
 
 def test_allowed_framing_site_and_locale_reach_the_store(app, taker, monkeypatch):
     calls = kept_responses(monkeypatch)
-    app.extensions["quiz.embed_origins"] = ("https://coach.example",)
-    taker.finish(THRIVING, query="?embed=1&host=https://coach.example&locale=en-GB")
-    assert calls == [{"outcome": "coaching", "origin": "https://coach.example", "locale": "en-GB", "careless": True}]
+    app.config["EMBED_ORIGINS"] = "https://coach.example"
+    taker.finish(THRIVING, query="?embed=1&host=https://coach.example&locale=abc-XY")
+    # The locale is the bank's own, whatever the link says: a link must not be able to tag a response.
+    assert calls == [{"outcome": "coaching", "origin": "https://coach.example", "locale": "en", "careless": True}]
 
 
 def test_nothing_is_kept_without_consent(app, taker, monkeypatch):
@@ -468,7 +469,7 @@ def test_step_pages_load_no_plotly(taker):
 
 
 def test_permalink_to_share_does_not_name_the_embedding_site(app, taker):
-    app.extensions["quiz.embed_origins"] = ("https://coach.example",)
+    app.config["EMBED_ORIGINS"] = "https://coach.example"
     taker.finish(THRIVING, query="?embed=1&host=https://coach.example")
     shown = re.search(r'id="permalink"[^>]*value="([^"]+)"', taker.html) or re.search(
         r'id="permalink"[^>]*>([^<]+)<', taker.html

@@ -1,22 +1,35 @@
-"""The coach's password: hashed in the instance folder, generated once on first start, checked on login."""
+"""The coach's password, sessions that end, and a login throttle that every process shares through the database.
+
+The password is hashed in the instance folder, generated once on first start and checked on login. A session is a
+random token in the signed cookie whose SHA-256 the database keeps: logging out deletes it, it ends 12 hours after
+login however busy it is, and a new password ends them all. Failed logins are counted in the database under a
+keyed hash of the address whose key changes every day, so no address is kept and every process counts alike.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import os
 import secrets
+import time
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
+from limits import parse_many
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from quiz.store.database import store, today
+from quiz.web.limits import login_limit
 
 FILE = "coach_password"
 FIRST_PASSWORD_FILE = "first-coach-password.txt"  # `quiz serve` writes a first-start password here
 MIN_LENGTH = 12
 HASH_METHOD = "scrypt:131072:8:1"  # OWASP's current minimum for scrypt: N=2^17, r=8, p=1
 COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+LIFETIME = 12 * 3600  # a session ends this long after login, even while in use
 
 
 def password_file(instance: str | Path) -> Path:
@@ -61,7 +74,7 @@ def set_password(instance: str | Path, password: str) -> None:
 def _write_hash(instance: str | Path, hashed: str) -> None:
     """Replace the hash file atomically, so a reader never sees half of it."""
     path = password_file(instance)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_name(f".{FILE}.{secrets.token_hex(4)}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -106,3 +119,62 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         """Mark the cookie Secure behind TLS, or always with QUIZ_FORCE_HTTPS."""
         return bool(app.config.get("SESSION_COOKIE_SECURE") or app.config.get("FORCE_HTTPS") or request.is_secure)
+
+
+def now() -> float:
+    """Return the time in seconds (tests move it)."""
+    return time.time()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sign_in() -> None:
+    """Open a session for the coach, and forget sessions past their lifetime."""
+    token, started = secrets.token_urlsafe(32), now()
+    store().end_sessions(started_before=started - LIFETIME)
+    store().open_session(_digest(token), started, fingerprint(current_app.instance_path) or "")
+    session.clear()
+    session["coach"] = token
+    session.permanent = True
+
+
+def signed_in() -> bool:
+    """Say whether the request carries a session that is open, young enough, and from the current password."""
+    token = session.get("coach")
+    found = store().session(_digest(token)) if isinstance(token, str) else None
+    if found is None:
+        return False
+    started, password = found
+    return now() - started < LIFETIME and password == (fingerprint(current_app.instance_path) or "")
+
+
+def sign_out() -> None:
+    """End the session on the server, so a copy of the cookie no longer works either."""
+    token = session.get("coach")
+    if isinstance(token, str):
+        store().end_sessions(digest=_digest(token))
+    session.clear()
+
+
+def _address() -> str:
+    """Return the client's address hashed with a key made from the secret key and today's date."""
+    key = hmac.new(current_app.secret_key.encode(), f"login {today()}".encode(), hashlib.sha256).digest()  # type: ignore[union-attr]
+    return hmac.new(key, (request.remote_addr or "").encode(), hashlib.sha256).hexdigest()
+
+
+def wait() -> int:
+    """Return how many seconds this address must wait before trying again (0: it may try now)."""
+    moment, address = now(), _address()
+    for limit in parse_many(login_limit()):
+        if store().failures(address, moment - limit.get_expiry()) >= limit.amount:
+            return limit.get_expiry()
+    return 0
+
+
+def failed() -> None:
+    """Count a failed login from this address."""
+    longest = max(limit.get_expiry() for limit in parse_many(login_limit()))
+    moment = now()
+    store().fail(_address(), moment, moment - longest)

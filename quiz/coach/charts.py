@@ -1,157 +1,140 @@
-"""Plotly figures for the coach's dashboard, built only from cells the dashboard may show; no Flask."""
+"""The dashboard's figures: bars and lines only, one template, built from shown figures only; no Flask."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import plotly.graph_objects as go
 
 from quiz.charts import figure_json
-from quiz.coach.dashboard import Dashboard
-from quiz.store.tables import BINS
 
-BIN_LABELS = [f"{i * 100 // BINS}-{(i + 1) * 100 // BINS}" for i in range(BINS)]
-BLUE, ORANGE = "#1d70b8", "#b25400"
+BLUE, ORANGE, GREY = "#1d70b8", "#b25400", "#6f777b"
+TICKS = {"size": 13}
+# One template for every figure: text of 12 px or more, no background (the page's own colours show through;
+# coach-charts.js sets the text colour from the page, so light and dark both read), and quiet grid lines.
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"size": 14, "family": "system-ui, sans-serif"},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "colorway": [BLUE, ORANGE],
+        "margin": {"l": 10, "r": 20, "t": 10, "b": 40},
+        "xaxis": {"gridcolor": GREY, "gridwidth": 0.5, "zeroline": False, "tickfont": TICKS, "automargin": True},
+        "yaxis": {"gridcolor": GREY, "gridwidth": 0.5, "zeroline": False, "tickfont": TICKS, "automargin": True},
+        "legend": {"orientation": "h", "y": -0.25, "font": TICKS},
+        "hoverlabel": {"font": {"size": 14}},
+    }
+)
 
 
-def _layout(title: str, **extra: Any) -> dict[str, Any]:
-    return {"title": {"text": title}, "margin": {"l": 60, "r": 20, "t": 50, "b": 60}, "height": 360, **extra}
+def step(largest: float) -> float:
+    """Return a round distance between counted ticks (1, 2 or 5 times a power of ten, at least 1) for about five."""
+    raw = max(largest, 5) / 5
+    power = 10 ** math.floor(math.log10(raw))
+    return next(power * m for m in (1, 2, 5, 10) if power * m >= raw)
 
 
-def over_time(board: Dashboard) -> str:
-    """Stored responses per day (or week) as bars, and the completion rate as a line."""
-    x = [row["day"].isoformat() for row in board.over_time]
+def _counts(largest: float) -> dict[str, Any]:
+    return {"rangemode": "tozero", "tick0": 0, "dtick": step(largest), "tickformat": ",d", "fixedrange": True}
+
+
+def _percent() -> dict[str, Any]:
+    return {"range": [0, 100], "tick0": 0, "dtick": 20, "fixedrange": True}
+
+
+def wrap(label: str, width: int = 22) -> str:
+    """Break a label into lines of about `width` characters, so the bars keep their room on a phone."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + len(word) < width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _bars(labels: list[str], values: list[float], axis: dict[str, Any], **bar: Any) -> str:
+    """Draw horizontal bars, first label on top, sized to the number of bars."""
+    bar.setdefault("marker", {"color": BLUE})
+    fig = go.Figure(go.Bar(y=[wrap(t) for t in labels], x=values, orientation="h", **bar))
+    fig.update_layout(
+        template=TEMPLATE,
+        height=80 + 44 * len(labels),
+        xaxis=axis,
+        yaxis={"autorange": "reversed", "fixedrange": True},
+        showlegend=False,
+    )
+    return figure_json(fig)
+
+
+def outcomes(view: dict[str, Any]) -> str | None:
+    """The outcome mix: how many kept answers led to each suggestion."""
+    rows = [o for o in view.get("outcomes", []) if o["n"] is not None]
+    if not rows:
+        return None
+    return _bars([o["label"] for o in rows], [o["n"] for o in rows], _counts(max(o["n"] for o in rows)))
+
+
+def areas(view: dict[str, Any]) -> str | None:
+    """The life areas by how much people struggle in them, 0-100, hardest first."""
+    rows = [a for a in view.get("areas", []) if a["mean"] is not None]
+    if not rows:
+        return None
+    return _bars([a["label"] for a in rows], [round(a["mean"]) for a in rows], _percent())
+
+
+def funnel(view: dict[str, Any]) -> str | None:
+    """How many people reached each step; steps only some people are asked are grey and hatched."""
+    rows = [r for r in view.get("funnel", []) if r["n"] is not None]
+    if not rows:
+        return None
+    colours = [GREY if r["conditional"] else BLUE for r in rows]
+    shapes = ["/" if r["conditional"] else "" for r in rows]
+    return _bars(
+        [r["label"] + (" (only some)" if r["conditional"] else "") for r in rows],
+        [r["n"] for r in rows],
+        _counts(max(r["n"] for r in rows)),
+        marker={"color": colours, "pattern": {"shape": shapes}},
+    )
+
+
+def trend(view: dict[str, Any]) -> str | None:
+    """People who started (bars) and finished (line) in each of the last periods."""
+    rows = view.get("trend", [])
+    if not any(r["started"] for r in rows):
+        return None
+    labels = [r["label"] for r in rows]
     fig = go.Figure(
         [
-            go.Bar(x=x, y=[row["responses"] for row in board.over_time], name="Responses kept", marker_color=BLUE),
-            go.Scatter(
-                x=x,
-                y=[None if r["rate"] is None else round(r["rate"] * 100, 1) for r in board.over_time],
-                name="Completion rate (%)",
-                yaxis="y2",
-                mode="lines+markers",
-                line_color=ORANGE,
-            ),
-        ],
-        layout=_layout(
-            "Responses and completion rate by " + ("month" if board.monthly else "day"),
-            yaxis={"title": {"text": "Responses"}, "rangemode": "tozero"},
-            yaxis2={"title": {"text": "Completion %"}, "overlaying": "y", "side": "right", "range": [0, 100]},
-            legend={"orientation": "h", "y": -0.2},
-        ),
+            go.Bar(x=labels, y=[r["started"] for r in rows], name="Started", marker_color=BLUE),
+            go.Scatter(x=labels, y=[r["finished"] for r in rows], name="Finished", mode="lines+markers"),
+        ]
     )
+    largest = max(r["started"] or 0 for r in rows)
+    fig.update_layout(template=TEMPLATE, height=320, yaxis=_counts(largest), xaxis={"type": "category"})
+    fig.update_traces(selector={"type": "scatter"}, line_color=ORANGE)
     return figure_json(fig)
 
 
-def funnel(board: Dashboard) -> str:
-    """People reaching each step, from start to the call to action."""
-    rows = list(reversed(board.funnel))
-    fig = go.Figure(
-        go.Bar(y=[r["step"] for r in rows], x=[r["n"] for r in rows], orientation="h", marker_color=BLUE),
-        layout=_layout("How far people get", xaxis={"title": {"text": "People"}}, margin={"l": 220}),
-    )
-    return figure_json(fig)
+def scales(view: dict[str, Any]) -> str | None:
+    """Each scale's mean on 0-100."""
+    rows = [s for s in view.get("scales", []) if s["mean"] is not None]
+    if not rows:
+        return None
+    return _bars([s["label"] for s in rows], [round(s["mean"]) for s in rows], _percent())
 
 
-def outcomes(board: Dashboard) -> str:
-    """The outcome mix."""
-    fig = go.Figure(
-        go.Bar(
-            x=[o["n"] for o in board.outcomes],
-            y=[o["label"] for o in board.outcomes],
-            orientation="h",
-            marker_color=BLUE,
-        ),
-        layout=_layout(
-            "Outcomes", xaxis={"title": {"text": "Responses"}}, margin={"l": 360}, yaxis={"autorange": "reversed"}
-        ),
-    )
-    return figure_json(fig)
+def shade(value: int | float | None, largest: float) -> int:
+    """Return a cell's shade from 0 (none) to 5 (the largest), for tables drawn as heat maps."""
+    if not value or not largest:
+        return 0
+    return max(1, math.ceil(5 * value / largest))
 
 
-def scale_means(board: Dashboard) -> str:
-    """The mean 0-100 score of every scale, index and area, with one standard deviation."""
-    rows = [s for s in board.scales if s["mean"] is not None]
-    fig = go.Figure(
-        go.Bar(
-            x=[s["mean"] for s in rows],
-            y=[s["label"] for s in rows],
-            orientation="h",
-            marker_color=BLUE,
-            error_x={"type": "data", "array": [s["sd"] or 0 for s in rows]},
-        ),
-        layout=_layout(
-            "Mean scores (0-100)",
-            xaxis={"range": [0, 100]},
-            yaxis={"autorange": "reversed"},
-            margin={"l": 300},
-            height=max(360, 28 * len(rows)),
-        ),
-    )
-    return figure_json(fig)
+def largest(view: dict[str, Any]) -> int:
+    """Return the largest shown count on the map, which its darkest shade stands for."""
+    return max((n for row in view.get("map", []) for n in row if n is not None), default=0)
 
 
-def distributions(board: Dashboard) -> str:
-    """Each scale's distribution over ten 10-point bins, as shares of its responses."""
-    rows = [s for s in board.scales if s["bins"] is not None]
-    z = [[None if c is None else round(c * 100 / s["n"], 1) for c in s["bins"]] for s in rows]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=BIN_LABELS,
-            y=[s["label"] for s in rows],
-            colorscale="Blues",
-            hoverongaps=False,
-            colorbar={"title": {"text": "%"}},
-        ),
-        layout=_layout(
-            "How scores are spread (share of responses per band)",
-            yaxis={"autorange": "reversed"},
-            margin={"l": 300},
-            height=max(360, 28 * len(rows)),
-        ),
-    )
-    return figure_json(fig)
-
-
-def item_means(board: Dashboard) -> str:
-    """Each question's mean, as a percentage of its range so questions with different ranges compare."""
-    rows = [i for i in board.items if i["pomp"] is not None]
-    fig = go.Figure(
-        go.Bar(
-            x=[i["pomp"] for i in rows],
-            y=[i["id"] for i in rows],
-            orientation="h",
-            marker_color=BLUE,
-            hovertext=[i["text"] for i in rows],
-        ),
-        layout=_layout(
-            "Question means (% of each question's range)",
-            xaxis={"range": [0, 100]},
-            yaxis={"autorange": "reversed"},
-            margin={"l": 170},
-            height=max(360, 18 * len(rows)),
-        ),
-    )
-    return figure_json(fig)
-
-
-def plane(board: Dashboard) -> str:
-    """Where respondents fall on the need-for-healing / capacity-for-growth map."""
-    fig = go.Figure(
-        go.Heatmap(
-            z=board.plane,
-            x=BIN_LABELS,
-            y=BIN_LABELS,
-            colorscale="Blues",
-            hoverongaps=False,
-            colorbar={"title": {"text": "People"}},
-        ),
-        layout=_layout(
-            "Need for healing (up) and capacity for growth (across)",
-            height=460,
-            xaxis={"title": {"text": "Capacity for growth"}},
-            yaxis={"title": {"text": "Need for healing"}},
-        ),
-    )
-    return figure_json(fig)
+FIGURES = {"outcomes": outcomes, "areas": areas, "funnel": funnel, "trend": trend, "scales": scales}

@@ -1,39 +1,132 @@
-"""Turn the store's raw sums into what the coach may see: small groups hidden, alphas and means worked out."""
+"""Turn monthly sums into what the coach may see, so that no view, and no pair or set of views, singles anyone out.
+
+- Months are the building blocks: a month, quarter or year shows sums over its months, and a month with fewer
+  than k responses is left out of all of them.
+- Within a month, a cell (an outcome's count, a band of a scale, a question's mean, a square of the map) with 1
+  to k-1 responses is hidden; in a group of cells that make up a whole (the outcome mix, a scale's bands, the
+  map) more are hidden until the hidden ones add up to at least k.
+- A period hides every cell any of its months hides. So every number shown, and every difference between
+  numbers shown in any views, is a sum over groups of none or at least k responses.
+- Site and version filters split each month by site and version. They apply to a period only when every split of
+  each of its months has at least k responses, and then every view of the month hides what any split hides.
+- Weeks cut across months, so a week shows only how many people started and finished, never what they answered.
+"""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from quiz.bank.model import Bank
-from quiz.store import Raw
-from quiz.store.records import AREA_PREFIX, PLANE
-from quiz.store.tables import BINS
+from quiz.coach.filters import DIRECT
 
-K = TypeVar("K", bound=Hashable)
-
-
-def suppress(counts: Mapping[K, int], k: int) -> dict[K, int | None]:
-    """Hide counts from 1 to k-1, and more until the hidden ones add up to k, so none can be worked out."""
-    hidden = {key for key, n in counts.items() if 0 < n < k}
-    while hidden and sum(counts[h] for h in hidden) < k:
-        rest = sorted((n, i) for i, (key, n) in enumerate(counts.items()) if key not in hidden and n > 0)
-        if not rest:
-            break
-        hidden.add(list(counts)[rest[0][1]])
-    return {key: None if key in hidden else n for key, n in counts.items()}
+Cell = tuple[str, str]  # (kind, key), as in the monthly sums
+Atom = dict[Cell, list[float]]  # cell -> [n, sum, sum of squares]
+RESPONSES: Cell = ("responses", "")
+WHOLES = {"outcome", "crisis", "careless", "hardest", "plane"}  # kinds whose cells add up to all responses
 
 
-def moments(n: int, s1: float, s2: float) -> tuple[float, float | None]:
-    """Return the mean and sample standard deviation from a count, a sum and a sum of squares."""
-    mean = s1 / n
-    if n < 2:
-        return mean, None
-    return mean, math.sqrt(max(s2 - s1 * s1 / n, 0.0) / (n - 1))
+def whole_of(cell: Cell) -> str | None:
+    """Name the group of cells that adds up to a whole which a cell belongs to, or None for a lone figure."""
+    kind, key = cell
+    return kind if kind in WHOLES else f"band:{key.rsplit(':', 1)[0]}" if kind == "band" else None
+
+
+def hidden_cells(atoms: Iterable[Atom], k: int) -> set[Cell]:
+    """Return the cells to hide in every view of these atoms (one month, or a month and its splits).
+
+    A cell is hidden where any atom has 1 to k-1 of it; then, in each atom, a whole whose hidden cells add up
+    to 1 to k-1 has its smallest shown cell hidden too, until no atom's hidden cells can be worked out by
+    subtraction.
+    """
+    atoms = list(atoms)
+    hidden = {c for atom in atoms for c, (n, *_) in atom.items() if 0 < n < k}
+    wholes = [_wholes(atom) for atom in atoms]
+    grown = True
+    while grown:
+        grown = False
+        for atom, groups in zip(atoms, wholes, strict=True):
+            for cells in groups:
+                if 0 < sum(atom[c][0] for c in cells if c in hidden) < k:
+                    shown = [(atom[c][0], c) for c in cells if c not in hidden and atom[c][0] > 0]
+                    if shown:
+                        hidden.add(min(shown)[1])
+                        grown = True
+    return hidden
+
+
+def _wholes(atom: Atom) -> list[list[Cell]]:
+    """Group an atom's cells into the wholes they add up to."""
+    found: defaultdict[str, list[Cell]] = defaultdict(list)
+    for cell in atom:
+        if (name := whole_of(cell)) is not None:
+            found[name].append(cell)
+    return list(found.values())
+
+
+def _add(into: Atom, atom: Atom) -> None:
+    for cell, (n, s1, s2) in atom.items():
+        now = into.setdefault(cell, [0, 0.0, 0.0])
+        now[0], now[1], now[2] = now[0] + n, now[1] + s1, now[2] + s2
+
+
+@dataclass
+class Sums:
+    """The sums a view may show from, the cells it must hide, and what narrowing the period allows."""
+
+    cells: Atom = field(default_factory=dict)
+    hidden: set[Cell] = field(default_factory=set)
+    left_out: int = 0  # months with fewer than k responses, left out of every figure
+    sites: list[str] = field(default_factory=list)  # filter values offered for this period
+    versions: list[int] = field(default_factory=list)
+
+    def n(self, cell: Cell) -> int | None:
+        """Return a cell's count, or None when it is hidden."""
+        return None if cell in self.hidden else int(self.cells.get(cell, (0,))[0])
+
+    def mean(self, cell: Cell) -> tuple[int, float, float | None] | None:
+        """Return a cell's n, mean and standard deviation, or None when it is hidden or empty."""
+        n, s1, s2 = self.cells.get(cell, (0, 0.0, 0.0))
+        if cell in self.hidden or not n:
+            return None
+        sd = math.sqrt(max(s2 - s1 * s1 / n, 0.0) / (n - 1)) if n > 1 else None
+        return int(n), s1 / n, sd
+
+
+def months_of(rows: Iterable[tuple[Any, ...]]) -> dict[date, dict[tuple[int, str], Atom]]:
+    """Group monthly rows by month, then by (bank version, site)."""
+    found: dict[date, dict[tuple[int, str], Atom]] = defaultdict(lambda: defaultdict(dict))
+    for month, version, origin, kind, key, n, s1, s2 in rows:
+        found[month][(version, origin)][(kind, key)] = [n, s1, s2]
+    return found
+
+
+def sums(rows: Iterable[tuple[Any, ...]], k: int, site: str | None = None, version: int | None = None) -> Sums | None:
+    """Add up a period's months for the view, or return None when the filter cannot apply to this period."""
+    found, splits = Sums(), []
+    for cross in months_of(rows).values():
+        month: Atom = {}
+        for atom in cross.values():
+            _add(month, atom)
+        if month.get(RESPONSES, [0])[0] < k:
+            found.left_out += 1
+            continue
+        split = all(atom.get(RESPONSES, [0])[0] >= k for atom in cross.values())
+        found.hidden |= hidden_cells([month, *cross.values()] if split else [month], k)
+        splits.append(split)
+        picked = [a for (v, o), a in cross.items() if (site is None or (o or DIRECT) == site) and version in (None, v)]
+        for atom in picked if site or version is not None else [month]:
+            _add(found.cells, atom)
+        found.sites = sorted({*found.sites, *((o or DIRECT) for _, o in cross)})
+        found.versions = sorted({*found.versions, *(v for v, _ in cross)})
+    if not all(splits):
+        found.sites, found.versions = [], []
+    if (site is not None and site not in found.sites) or (version is not None and version not in found.versions):
+        return None
+    return found
 
 
 def cronbach_alpha(parts: Mapping[str, tuple[int, float, float]]) -> float | None:
@@ -49,139 +142,17 @@ def cronbach_alpha(parts: Mapping[str, tuple[int, float, float]]) -> float | Non
     return len(items) / (len(items) - 1) * (1 - item_var / total_var)
 
 
-@dataclass
-class Dashboard:
-    """Everything the dashboard shows; None anywhere means hidden because too few responses were behind it."""
+def funnel_counts(rows: Iterable[tuple[date, str, str, int]], start: date, end: date, k: int) -> dict[Cell, int | None]:
+    """Add up funnel counts of a period by (event, step); a step with 1 to k-1 people in any month is hidden.
 
-    k: int
-    total: int | None
-    crisis: int | None
-    over_time: list[dict[str, Any]] = field(default_factory=list)
-    monthly: bool = False
-    funnel: list[dict[str, Any]] = field(default_factory=list)
-    outcomes: list[dict[str, Any]] = field(default_factory=list)
-    scales: list[dict[str, Any]] = field(default_factory=list)
-    items: list[dict[str, Any]] = field(default_factory=list)
-    plane: list[list[int | None]] | None = None
-    alpha: list[dict[str, Any]] = field(default_factory=list)
-
-
-def build(raw: Raw, banks: list[Bank], k: int) -> Dashboard:
-    """Build the dashboard from raw sums, with labels from the banks in view."""
-    total = sum(n for _, n in raw.by_day)
-    board = Dashboard(
-        k=k,
-        total=total if total == 0 or total >= k else None,
-        crisis=suppress({"c": raw.crisis, "rest": total - raw.crisis}, k)["c"],
-    )
-    board.monthly, board.over_time = _over_time(raw, k)
-    board.funnel = _funnel(raw, banks, k)
-    labels = _labels(banks)
-    shown = suppress(raw.outcomes, k)
-    board.outcomes = [
-        {"id": o, "label": labels["outcomes"].get(o, o), "n": n, "share": None if n is None else n / total}
-        for o, n in sorted(shown.items(), key=lambda kv: -raw.outcomes[kv[0]])
-    ]
-    board.scales = [_scale(sid, labels["scales"].get(sid, sid), *raw.scales[sid], k) for sid in _order(raw, labels)]
-    board.items = [
-        _item(item, labels["items"].get(item, (item, 0, 1)), raw.items[item], k)
-        for item in sorted(raw.items, key=lambda i: labels["order"].get(i, 1_000_000))
-    ]
-    cells = {(h, g): c for h, row in raw.plane.items() for g, c in enumerate(row)}
-    if sum(cells.values()) >= k:
-        hidden = suppress(cells, k)
-        board.plane = [[hidden.get((h, g), 0) for g in range(BINS)] for h in range(BINS)]
-    board.alpha = [
-        {
-            "id": sid,
-            "label": labels["scales"].get(sid, sid),
-            "items": len(parts) - 1,
-            "n": parts[""][0],
-            "alpha": cronbach_alpha(parts) if parts[""][0] >= k else None,
-        }
-        for sid, parts in sorted(raw.alpha.items())
-    ]
-    return board
-
-
-def _order(raw: Raw, labels: Mapping[str, Any]) -> list[str]:
-    return sorted(raw.scales, key=lambda s: (s.startswith(AREA_PREFIX), s in PLANE, labels["scales"].get(s, s)))
-
-
-def _scale(sid: str, label: str, sums: tuple[int, float, float], bins: list[int], k: int) -> dict[str, Any]:
-    n = sums[0]
-    mean, sd = moments(*sums) if n >= k else (None, None)
-    shown = suppress(dict(enumerate(bins)), k) if n >= k else None
-    return {
-        "id": sid,
-        "label": label,
-        "n": n,
-        "mean": mean,
-        "sd": sd,
-        "bins": None if shown is None else [shown[i] for i in range(BINS)],
-    }
-
-
-def _item(item: str, label: tuple[str, int, int], sums: tuple[int, float, float], k: int) -> dict[str, Any]:
-    text, lo, hi = label
-    mean, sd = moments(*sums) if sums[0] >= k else (None, None)
-    pomp = None if mean is None or hi == lo else (mean - lo) * 100 / (hi - lo)
-    return {"id": item, "text": text, "n": sums[0], "mean": mean, "sd": sd, "lo": lo, "hi": hi, "pomp": pomp}
-
-
-def _labels(banks: list[Bank]) -> dict[str, Any]:
-    found: dict[str, Any] = {"scales": {}, "outcomes": {}, "items": {}, "order": {}, "steps": {}}
-    for bank in reversed(banks):  # the first bank's labels win
-        found["scales"].update({sid: s.label for sid, s in bank.scales.items()})
-        found["scales"].update({iid: ix.label for iid, ix in bank.indices.items()})
-        found["scales"].update({AREA_PREFIX + a.id: f"Strain: {a.label}" for a in bank.areas})
-        found["outcomes"].update({oid: g.headline for oid, g in bank.guidance.items()})
-        found["steps"].update({s.id: s.title for s in bank.sections})
-        for i, q in enumerate(bank.questions.values()):
-            found["items"][q.id] = (q.text, *bank.ranges[q.id])
-            found["order"][q.id] = i
-    return found
-
-
-def _over_time(raw: Raw, k: int) -> tuple[bool, list[dict[str, Any]]]:
-    monthly = raw.monthly
-    bucket = (lambda d: d.replace(day=1)) if monthly else (lambda d: d)
-    stored: dict[date, int] = defaultdict(int)
-    started: dict[date, int] = defaultdict(int)
-    finished: dict[date, int] = defaultdict(int)
-    for d, n in raw.by_day:
-        stored[bucket(d)] += n
-    for d, event, n in raw.funnel_by_day:
-        (started if event == "started" else finished)[bucket(d)] += n
-    keys = sorted(set(stored) | set(started) | set(finished))
-    s, a, f = (suppress({key: src.get(key, 0) for key in keys}, k) for src in (stored, started, finished))
-    rows = []
-    for key in keys:
-        begun, done = a[key], f[key]
-        rate = done / begun if begun and done is not None else None
-        rows.append({"day": key, "responses": s[key], "started": a[key], "finished": f[key], "rate": rate})
-    return monthly, rows
-
-
-def _funnel(raw: Raw, banks: list[Bank], k: int) -> list[dict[str, Any]]:
-    steps = _labels(banks)["steps"]
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for step, event, n in raw.funnel_steps:
-        counts[(event, step if event == "step" else "")] += n
-    order = [("started", "")] + [("step", s) for s in steps if ("step", s) in counts]
-    order += sorted(key for key in counts if key[0] == "step" and key[1] not in steps)
-    order += [("finished", ""), ("cta", "")]
-    names = {"started": "Started", "finished": "Saw their result", "cta": "Clicked the call to action"}
-    shown = suppress({key: counts.get(key, 0) for key in order}, k)
-    first = shown[("started", "")]
-    rows = []
-    for event, step in order:
-        people = shown[(event, step)]
-        share = people / first if people is not None and first else None
-        rows.append({"step": names.get(event) or steps.get(step, step), "n": people, "share": share})
-    return rows
-
-
-def summary(board: Dashboard) -> dict[str, Any]:
-    """Return the dashboard as plain data for the JSON export; hidden cells stay None."""
-    return asdict(board)
+    Who starts and finishes is no answer, so those two are hidden only when the period itself has fewer than k.
+    """
+    total: defaultdict[Cell, int] = defaultdict(int)
+    by_month: defaultdict[tuple[date, Cell], int] = defaultdict(int)
+    for day, step, event, n in rows:
+        if start <= day <= end:
+            total[(event, step)] += n
+            by_month[(day.replace(day=1), (event, step))] += n
+    unsafe = {cell for (_, cell), n in by_month.items() if 0 < n < k}
+    plain = {("started", "intro"), ("finished", "result")}
+    return {c: None if (c in unsafe and c not in plain) or 0 < n < k else n for c, n in total.items()}

@@ -1,10 +1,10 @@
-"""The coach's pages: login, logout, the dashboard, the CSV export and the embed code."""
+"""The coach's pages: login, logout, the dashboard, its JSON and CSV, and the embed code."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -16,26 +16,21 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
-    stream_with_context,
     url_for,
 )
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired
 
-from quiz.coach import auth as coach_auth
-from quiz.coach import charts as coach_charts
-from quiz.coach import dashboard, filters
-from quiz.coach import export as exporting
-from quiz.store.database import store
+from quiz.coach import auth, charts, export, filters, settings, summary
+from quiz.store.database import store, today
+from quiz.store.settings import from_server, setting
 from quiz.web import banks
 from quiz.web.embed import snippet_parts
-from quiz.web.limits import limiter, login_limit
 from quiz.web.security import csp, embed_origins
 
 bp = Blueprint("coach", __name__, url_prefix="/coach")
-CHARTS = ("over_time", "funnel", "outcomes", "scale_means", "distributions", "item_means", "plane")
+DEFAULT_QUIZ = "coaching-fit"
 
 
 class LoginForm(FlaskForm):
@@ -48,17 +43,12 @@ class LogoutForm(FlaskForm):
     """A button-only form, so logging out needs a POST with a CSRF token."""
 
 
-def _signed_in() -> bool:
-    mark = session.get("coach")
-    return bool(mark) and mark == coach_auth.fingerprint(current_app.instance_path)
-
-
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Send visitors who are not signed in to the login page."""
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not _signed_in():
+        if not auth.signed_in():
             return redirect(url_for("coach.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
@@ -74,25 +64,23 @@ def private(response: Response) -> Response:
     return response
 
 
-def _failed(response: Response) -> bool:
-    return response.status_code == 401
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], deduct_when=_failed)
 def login() -> Any:
-    """Show the login form and sign the coach in."""
+    """Show the login form and sign the coach in; an address with too many failures waits, whatever it sends."""
     form = LoginForm(formdata=request.form or None)  # form fields only: Flask-WTF would read JSON and crash on [1]
-    unset = coach_auth.stored_hash(current_app.instance_path) is None
+    unset = auth.stored_hash(current_app.instance_path) is None
+    if request.method == "POST" and (seconds := auth.wait()):
+        minutes = max(1, round(seconds / 60))
+        form.password.errors = [f"Too many tries from your address. Please wait {minutes} minutes and try again."]
+        return render_template("coach/login.html", form=form, unset=unset), 429
     if form.validate_on_submit():
-        if coach_auth.check(current_app.instance_path, form.password.data or ""):
-            session.clear()
-            session["coach"] = coach_auth.fingerprint(current_app.instance_path)
-            session.permanent = True
+        if auth.check(current_app.instance_path, form.password.data or ""):
+            auth.sign_in()
             target = request.args.get("next", "")
             # isprintable: a CR or LF in ?next= would make the redirect's Location header raise (a 500)
             local = target.startswith("/coach/") and not target.startswith("//") and target.isprintable()
             return redirect(target if local else url_for("coach.index"), 303)
+        auth.failed()
         form.password.errors = ["That password is not right"]
         return render_template("coach/login.html", form=form, unset=unset), 401
     if form.csrf_token.errors:  # an expired or missing form token: say so, rather than show a bare form again
@@ -102,58 +90,92 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    """Sign the coach out."""
+    """Sign the coach out, ending the session on the server."""
     if not LogoutForm(formdata=request.form or None).validate_on_submit():
         abort(400, description="The form expired; reload the page and try again.")
-    session.clear()
+    auth.sign_out()
     return redirect(url_for("coach.login"), 303)
 
 
-def _filters() -> tuple[filters.Filters, dict[str, str], dict[str, list[Any]]]:
-    choices = store().choices()
-    known = set(banks()) | set(choices["quizzes"])
-    found, errors = filters.parse(request.args, known)
-    return found, errors, choices
+def _view(args: Any) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """Read the coach's choice and build that view; return it (None before any whole period) and the menus."""
+    quizzes = sorted(set(banks()) | set(store().quizzes()))
+    choice, errors = filters.parse(args, quizzes)
+    quiz = choice.quiz_id or (DEFAULT_QUIZ if DEFAULT_QUIZ in quizzes else quizzes[0])
+    days, months = store().active(quiz)
+    offered = filters.periods(choice.kind, days if choice.kind == "week" else [*days, *months], today())
+    if choice.period is not None and choice.period not in offered:
+        errors["period"] = "that period has not ended yet, or nobody took the quiz then; showing the latest instead"
+    period = choice.period if choice.period in offered else (offered[0] if offered else None)
+    menus = {"choice": choice, "quiz": quiz, "quizzes": quizzes, "periods": offered, "errors": errors}
+    if period is None:
+        return None, menus
+    k = int(current_app.config["MIN_GROUP_SIZE"])
+    filtered = {"site": choice.site, "version": choice.version}
+    built = summary.build(banks().get(quiz), store(), quiz, period, k, filtered)
+    if built is None:
+        errors["site" if choice.site else "version"] = "not every group is large enough to show that filter here"
+        filtered = {"site": None, "version": None}
+        built = summary.build(banks().get(quiz), store(), quiz, period, k, filtered)
+    assert built is not None, "a view without a filter always applies"
+    view, found = built
+    view["filter"] = filtered
+    menus.update(period=period, sites=found.sites, versions=found.versions)
+    return view, menus
 
 
 @bp.get("/")
 @login_required
 def index() -> str:
-    """Show the dashboard for the chosen filters."""
-    found, errors, choices = _filters()
-    k = int(current_app.config["MIN_GROUP_SIZE"])
-    board = dashboard.build(store().aggregate(found), filters.banks_in_view(banks(), found), k)
-    charts = {name: getattr(coach_charts, name)(board) for name in CHARTS}
+    """Show the dashboard: the overview first, then the details in sections."""
+    view, menus = _view(request.args)
+    figures = {name: make(view) for name, make in charts.FIGURES.items()} if view else {}
     return render_template(
         "coach/dashboard.html",
-        board=board,
-        charts=charts,
-        filters=found,
-        errors=errors,
-        choices=choices,
-        direct=filters.DIRECT,
-        # Only the filters: url_for reads keys such as _method or _external as its own options.
-        args={k: v for k, v in request.args.items() if k in ("start", "end", "quiz", "version", "origin")},
+        view=view,
+        figures=figures,
+        shade=charts.shade,
+        largest=charts.largest(view or {}),
+        booking=bool(setting("booking_url")),
         logout=LogoutForm(),
-        quizzes=banks(),
+        kinds=filters.KINDS,
+        direct=filters.DIRECT,
+        **menus,
     )
+
+
+@bp.get("/summary.json")
+@login_required
+def summary_json() -> Any:
+    """Return what the dashboard shows for the same choice, with the same cells hidden (as null)."""
+    view, menus = _view(request.args)
+    if view is None:
+        return {"errors": {"period": "no whole period has passed since the quiz was first taken"}}, 404
+    choices = {"periods": [p.id for p in menus["periods"]], "sites": menus["sites"], "versions": menus["versions"]}
+    return {**view, "choices": choices, "errors": menus["errors"]}
 
 
 @bp.get("/export.csv")
 @login_required
 def export_csv() -> Response:
-    """Stream the chosen responses as CSV, or refuse when there are fewer than the minimum group size."""
-    found, errors, _ = _filters()
-    if errors:
-        abort(400, description="; ".join(f"{k}: {v}" for k, v in errors.items()))
-    k = int(current_app.config["MIN_GROUP_SIZE"])
-    if store().count(found) < k:
-        abort(403, description=f"Fewer than {k} responses match these filters, so none are exported.")
-    chunks = exporting.csv_chunks(store().export(found), filters.banks_in_view(banks(), found))
-    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    """Download, for every whole period of the chosen kind, the figures the dashboard shows for it."""
+    _, menus = _view(request.args)
+    views = []
+    for period in menus["periods"]:
+        view, _ = _view({**request.args, "period": period.id, "kind": period.kind})
+        views.append(view)
+    response = Response(export.aggregate_csv(v for v in views if v), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="responses-{date.today().isoformat()}.csv"'
+    name = f"{menus['quiz']}-by-{menus['choice'].kind}-{today().isoformat()}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings_page() -> Any:
+    """Show the coach's settings, and save them."""
+    return settings.page(LogoutForm())
 
 
 @bp.get("/embed")
@@ -169,14 +191,16 @@ def embed_page() -> str:
         public_url=public_url.rstrip("/"),
         configured=bool(configured),
         origins=embed_origins(),
+        origins_from_server=from_server("embed_origins") is not None,
         logout=LogoutForm(),
     )
 
 
 def init_app(app: Flask) -> None:
-    """Register the coach's pages and make the session cookie HttpOnly, SameSite=Lax and Secure behind TLS."""
+    """Register the coach's pages; the session cookie is HttpOnly, SameSite=Lax, Secure behind TLS, never renewed."""
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=8)
-    app.session_interface = coach_auth.SessionInterface()
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=auth.LIFETIME)
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
+    app.session_interface = auth.SessionInterface()
     app.register_blueprint(bp)

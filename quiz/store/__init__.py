@@ -1,35 +1,28 @@
-"""The only place with SQL: save anonymous responses, count the funnel, aggregate, export, purge."""
+"""The only place with SQL: save anonymous responses, count the funnel, read monthly sums, keep the coach's records."""
 
 from __future__ import annotations
 
-import time
+import secrets
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from quiz.store import export, folding, stats, tables, writes
-from quiz.store.records import Record, Rollup, record_from
-from quiz.store.stats import Filters, Raw
+from quiz.store import reads, tables, writes
+from quiz.store.records import KINDS, Record, record_from
 
-__all__ = ["FOLD_EVERY", "Filters", "Raw", "Record", "Rollup", "Store", "record_from"]
-
-
-FOLD_EVERY = 256  # saves in one process between folds of the rollup queue
-FOLD_LIMIT = 2000  # responses one fold transaction takes, so a long queue never holds the write lock for long
+__all__ = ["Record", "Store", "record_from"]
 
 
 class Store:
-    """Anonymous responses and funnel counts in one database."""
+    """Anonymous responses, their monthly sums, funnel counts, and the coach's settings, sessions and failed logins."""
 
-    def __init__(self, engine: Engine, fold_every: int = FOLD_EVERY):
+    def __init__(self, engine: Engine):
         self.engine = engine
-        self.fold_every = fold_every
-        self._unfolded = 0  # responses this process queued since it last folded
-        self.last_purge = 0.0  # when this process last deleted responses past the retention period
+        self.last_tidy = 0.0  # when this process last purged old rows (time.monotonic)
 
     def ping(self) -> bool:
         """Say whether the database answers."""
@@ -41,89 +34,107 @@ class Store:
         return True
 
     def save(self, records: Iterable[Record]) -> None:
-        """Store responses and queue their rollup contributions in one transaction."""
-        records = list(records)
+        """Store responses and add them to their months' sums, all or nothing."""
         with self.engine.begin() as conn:
             writes.save(conn, records)
-        self._unfolded += len(records)
-
-    def settle(self) -> int:
-        """Fold the queue once `fold_every` responses were saved here, unless another process is folding it."""
-        if self._unfolded < self.fold_every:
-            return 0
-        self._unfolded = 0
-        with self.engine.begin() as conn:
-            if not folding.claim(conn, time.time()):
-                return 0  # the fold under way takes this process's responses too, or the next one does
-        try:
-            return self.fold()
-        finally:
-            with self.engine.begin() as conn:
-                folding.release(conn)
-
-    def fold(self) -> int:
-        """Add every queued contribution to the rollups; return how many responses that was."""
-        self._unfolded = 0
-        with self.engine.connect() as conn:
-            # A cheap read first, so a dashboard with nothing queued takes no write lock.
-            if conn.scalar(sa.select(sa.literal(1)).select_from(tables.queue).limit(1)) is None:
-                return 0
-        total = 0
-        while True:
-            with self.engine.begin() as conn:
-                taken = folding.fold(conn, FOLD_LIMIT)
-            total += taken
-            if taken < FOLD_LIMIT:
-                return total
 
     def spend(self, digest: str, day: date) -> bool:
-        """Mark a single-use token used (TEMPORARY until the plain store lands); True the first time only."""
-        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
-        row = insert(tables.spent_tokens).values(digest=digest, day=day)
+        """Mark a single-use token spent; say whether this was its first use."""
         with self.engine.begin() as conn:
-            added = conn.execute(row.on_conflict_do_nothing().returning(tables.spent_tokens.c.digest)).first()
-        return added is not None
-
-    def save_bulk(self, records: Iterable[Record], rollup: Rollup | None = None) -> None:
-        """Store many responses in one transaction; a rollup given is flushed instead of theirs."""
-        with self.engine.begin() as conn:
-            own = writes.insert_records(conn, records)
-            writes.flush_rollup(conn, rollup or own)
+            return writes.spend(conn, digest, day)
 
     def add_events(self, counts: Mapping[tuple[str, date, str, str], int]) -> None:
         """Add to the funnel counters, keyed by (quiz id, day, step, event)."""
         with self.engine.begin() as conn:
             writes.add_events(conn, counts)
 
-    def purge(self, before: date) -> int:
-        """Delete responses from days before `before` and return how many went; funnel counts stay."""
+    def purge(self, before: date, tokens_before: date | None = None) -> int:
+        """Delete responses from days before `before` (and spent tokens before the second date); funnel counts stay."""
         with self.engine.begin() as conn:
-            folding.fold(conn)  # first, so no queued contribution of a deleted response is left
-            return writes.purge(conn, before)
+            return writes.purge(conn, before, tokens_before or before)
 
-    def aggregate(self, f: Filters) -> Raw:
-        """Return the dashboard's sums for the filters, in one consistent read, counting every response saved."""
-        self.fold()
-        with self.engine.connect() as conn, conn.begin():
-            if conn.dialect.name == "sqlite":
-                # Fresh table statistics let SQLite pick the rollup indexes well (a third faster); `optimize`
-                # re-analyses only tables that changed a lot, and the limit keeps that quick on big tables.
-                conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-                conn.exec_driver_sql("PRAGMA optimize")
-            return stats.aggregate(conn, f)
-
-    def choices(self) -> dict[str, list[Any]]:
-        """List quiz ids, bank versions and sites with stored responses."""
-        self.fold()  # the menus read the rollups
+    def months(self, quiz_id: str, first: date, last: date, kinds: Iterable[str] = KINDS) -> list[tuple[Any, ...]]:
+        """Return the monthly sums (of some kinds) of a quiz from the month `first` to the month `last`."""
         with self.engine.connect() as conn:
-            return stats.choices(conn)
+            return reads.month_rows(conn, quiz_id, first, last, kinds)
 
-    def count(self, f: Filters) -> int:
-        """Count the stored responses the filters select."""
+    def funnel(
+        self, quiz_id: str, first: date, last: date, events: Iterable[str] = writes.EVENTS
+    ) -> list[tuple[date, str, str, int]]:
+        """Return a quiz's funnel counts (of some events) by day."""
         with self.engine.connect() as conn:
-            return stats.count(conn, f)
+            return reads.funnel_rows(conn, quiz_id, first, last, events)
 
-    def export(self, f: Filters) -> Iterator[dict[str, Any]]:
-        """Yield the selected responses one at a time, holding one connection while the caller reads."""
+    def active(self, quiz_id: str) -> tuple[list[date], list[date]]:
+        """Return the days with funnel counts and the months with sums."""
         with self.engine.connect() as conn:
-            yield from export.rows(conn, f)
+            return reads.active(conn, quiz_id)
+
+    def quizzes(self) -> list[str]:
+        """List the quizzes with stored data."""
+        with self.engine.connect() as conn:
+            return reads.quizzes(conn)
+
+    def count(self, quiz_id: str | None = None) -> int:
+        """Count the stored responses."""
+        with self.engine.connect() as conn:
+            return reads.count(conn, quiz_id)
+
+    def responses(self, quiz_id: str | None = None) -> Iterator[dict[str, Any]]:
+        """Yield the stored responses one at a time, holding one connection while the caller reads."""
+        with self.engine.connect() as conn:
+            yield from reads.responses(conn, quiz_id)
+
+    def site_weeks(self) -> Counter[tuple[str, str, str | None]]:
+        """Count responses per quiz, ISO week and site."""
+        with self.engine.connect() as conn:
+            return reads.site_weeks(conn)
+
+    def settings(self, names: Iterable[str]) -> dict[str, str]:
+        """Return the named settings the coach saved."""
+        s = tables.settings.c
+        with self.engine.connect() as conn:
+            return dict(conn.execute(sa.select(s.name, s.value).where(s.name.in_(list(names)))).all())
+
+    def save_settings(self, values: Mapping[str, str | None]) -> None:
+        """Save settings; None deletes one, so its default applies again."""
+        s = tables.settings
+        with self.engine.begin() as conn:
+            conn.execute(s.delete().where(s.c.name.in_(list(values))))
+            kept = [{"name": k, "value": v} for k, v in values.items() if v is not None]
+            if kept:
+                conn.execute(s.insert(), kept)
+
+    def open_session(self, digest: str, now: float, password: str) -> None:
+        """Record a signed-in session."""
+        c = tables.coach_sessions
+        with self.engine.begin() as conn:
+            conn.execute(c.insert().values(digest=digest, started=now, password=password))
+
+    def session(self, digest: str) -> tuple[float, str] | None:
+        """Return when a session started and the password it was opened with, or None if it has ended."""
+        c = tables.coach_sessions.c
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(c.started, c.password).where(c.digest == digest)).first()
+        return None if found is None else (found[0], found[1])
+
+    def end_sessions(self, digest: str | None = None, started_before: float | None = None) -> None:
+        """End one session, every session, or those started before a time."""
+        c = tables.coach_sessions
+        where = [c.c.digest == digest] if digest else [c.c.started < started_before] if started_before else []
+        with self.engine.begin() as conn:
+            conn.execute(c.delete().where(*where))
+
+    def failures(self, digest: str, since: float) -> int:
+        """Count the failed logins from a hashed address since a time."""
+        f = tables.login_failures.c
+        with self.engine.connect() as conn:
+            q = sa.select(sa.func.count()).where(f.digest == digest, f.at >= since)
+            return int(conn.scalar(q) or 0)
+
+    def fail(self, digest: str, now: float, forget_before: float) -> None:
+        """Record a failed login, and forget failures older than any limit's window."""
+        f = tables.login_failures
+        with self.engine.begin() as conn:
+            conn.execute(f.delete().where(f.c.at < forget_before))
+            conn.execute(f.insert().values(id=secrets.token_urlsafe(16), digest=digest, at=now))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -20,11 +19,14 @@ from flask import Flask, Response, after_this_request, current_app, has_request_
 from quiz.bank.model import Bank
 from quiz.engine import Outcome, Scores
 from quiz.store import Store, record_from
+from quiz.store.records import best_locale
+from quiz.store.settings import setting
 from quiz.store.writes import EVENTS
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK = 7_311_954  # any fixed number: app servers starting together take turns migrating
+TOKEN_DAYS = 2  # spent single-use tokens are kept this long, longer than any token is valid
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -36,9 +38,6 @@ def make_engine(url: str) -> sa.Engine:
         if database and database != ":memory:":
             _private_file(Path(database))
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        # Rows sent straight to the driver carry dates; store them as ISO text, as SQLAlchemy's Date does
-        # (and without the default adapter that Python 3.12 deprecates).
-        sqlite3.register_adapter(date, date.isoformat)
     return engine
 
 
@@ -54,16 +53,7 @@ def _private_file(path: Path) -> None:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
-    # A checkpoint (copying the WAL into the database, with two fsyncs) every 1000 pages, SQLite's default,
-    # came every 15 or so stored responses and cost a quarter of each; every 10000 pages (40 MB) amortises it.
-    pragmas = (
-        "journal_mode=WAL",
-        "synchronous=NORMAL",
-        "busy_timeout=5000",
-        "foreign_keys=ON",
-        "wal_autocheckpoint=10000",
-    )
-    for pragma in pragmas:
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000", "foreign_keys=ON"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
@@ -102,20 +92,25 @@ def store() -> Store:
     return found
 
 
+def locale_for(bank: Bank, accept_language: str | None) -> str:
+    """Return the bank's locale that best fits the visitor's Accept-Language; never anything a link could set."""
+    return best_locale(accept_language, [bank.locale])
+
+
 def keep(
     bank: Bank, scores: Scores, outcome: Outcome, origin: str | None, locale: str, careless: bool | None = None
 ) -> str | None:
     """Store a finished response the person agreed to keep; return its random id, or None if it was not stored."""
-    origin = allowed_origin(origin, current_app.config.get("EMBED_ORIGINS", ""))
-    record = record_from(bank, scores, outcome, today(), origin, _locale(locale), careless)
+    origin = allowed_origin(origin, setting("embed_origins"))
+    record = record_from(bank, scores, outcome, today(), origin, locale if locale == bank.locale else None, careless)
     found = store()
     try:
         found.save([record])
     except sa.exc.SQLAlchemyError:
         log.exception("could not store a response for %s; the person still gets their result", bank.id)
         return None
-    config = dict(current_app.config)
-    _after_response(lambda: tidy(found, config))
+    days = int(setting("retention_days") or 0)
+    _after_response(lambda: tidy(found, days))
     return record.id
 
 
@@ -138,29 +133,21 @@ def spend(digest: str) -> bool | None:
         return None
 
 
-def tidy(found: Store, config: dict[str, Any]) -> None:
-    """Fold the rollup queue when due, and purge past the retention period; log failures, never raise."""
+def tidy(found: Store, retention_days: int, force: bool = False) -> int:
+    """Once a day per process, delete responses past the retention period and spent tokens; never raise."""
+    if not force and time.monotonic() - found.last_tidy < 24 * 3600:
+        return 0
+    found.last_tidy = time.monotonic()
+    keep_from = today() - timedelta(days=retention_days) if retention_days > 0 else date.min
     try:
-        found.settle()
-    except sa.exc.SQLAlchemyError:  # the response is already safe in the queue; the next fold takes it
-        log.exception("could not fold the rollup queue")
-    try:
-        retain(found, config)
+        return found.purge(keep_from, today() - timedelta(days=TOKEN_DAYS))
     except sa.exc.SQLAlchemyError:  # the response is already safe; a failed purge is retried tomorrow
         log.exception("could not delete responses past the retention period")
-
-
-def retain(found: Store, config: Any, force: bool = False) -> int:
-    """Delete responses older than RETENTION_DAYS, at most once a day per process unless forced."""
-    days = int(config.get("RETENTION_DAYS") or 0)
-    if days <= 0 or (not force and time.monotonic() - found.last_purge < 24 * 3600):
         return 0
-    found.last_purge = time.monotonic()
-    return found.purge(today() - timedelta(days=days))
 
 
-def _after_response(task: Callable[[], None]) -> None:
-    """Run a task once the response is sent (a fold of a thousand responses can take a while), or now."""
+def _after_response(task: Callable[[], Any]) -> None:
+    """Run a task once the response is sent, so the person never waits for housekeeping; outside a request, now."""
     if not has_request_context():
         task()
         return
@@ -172,19 +159,14 @@ def _after_response(task: Callable[[], None]) -> None:
     after_this_request(later)
 
 
-def _locale(value: str | None) -> str | None:
-    """Keep a locale only if it looks like a language tag, so no free text is ever stored here."""
-    if not value or len(value) > 16 or not all(p.isalnum() for p in value.replace("_", "-").split("-")):
-        return None
-    return value
-
-
 def init_app(app: Flask) -> None:
-    """Connect, migrate, purge past the retention period, and publish the store."""
+    """Connect, migrate, publish the store and the `setting` template function, and purge old responses."""
     engine = make_engine(app.config["DATABASE_URL"])
     migrate(engine)
     found = Store(engine)
-    retain(found, app.config, force=True)
+    app.extensions["quiz.store"] = found
+    app.add_template_global(setting)
+    with app.app_context():
+        tidy(found, int(setting("retention_days") or 0), force=True)
     # Forked workers must not share pooled connections: leave the pool empty before any fork.
     engine.dispose()
-    app.extensions["quiz.store"] = found

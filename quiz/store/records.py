@@ -1,26 +1,22 @@
-"""What one stored response holds, and how it adds to the daily rollups; pure Python, no SQL."""
+"""What one stored response holds, and what it adds to its month's sums; pure Python, no SQL."""
 
 from __future__ import annotations
 
-import functools
-import json
+import re
 import secrets
-import zlib
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 from typing import Any
 
 from quiz.bank.model import Bank
 from quiz.engine import Outcome, Scores
-from quiz.store.stats import period_start
-from quiz.store.tables import BIN_COLUMNS, BINS
 
-GRAINS = ("d", "w", "m")
-PLANE = ("healing_need", "growth_capacity")  # the heat map's axes: y, then x
+BANDS = 5  # 0-100 scores fall into five 20-point bands for distributions and the map
+PLANE = ("healing_need", "growth_capacity")  # the map's axes: x, then y, as on the person's map
 AREA_PREFIX = "area."  # scale ids are [a-z0-9_], so "area.work" cannot clash with one
+KINDS = ("responses", "outcome", "crisis", "careless", "scale", "band", "hardest", "item", "plane", "alpha")
+TAG = re.compile(r"([A-Za-z]{2,8})(?:[-_]([A-Za-z0-9]{1,8}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,24 +38,6 @@ class Record:
     careless: bool | None = None  # answers the person confirmed after the careless-answer check
     id: str = field(default_factory=lambda: "r" + secrets.token_urlsafe(17))  # never -, =, + or @ first: CSV-safe
 
-    @property
-    def items(self) -> dict[str, int]:
-        """Return the single-valued answers, the ones an item mean makes sense for."""
-        return {k: v for k, v in self.answers.items() if isinstance(v, int)}
-
-
-AlphaScales = tuple[tuple[str, tuple[tuple[str, bool, int, int], ...]], ...]
-
-
-def _alpha_scales(bank: Bank) -> AlphaScales:
-    """List each multi-item sum scale with its items' reverse flags and ranges."""
-    found = []
-    for sid, scale in bank.scales.items():
-        if scale.method == "sum" and len(scale.items) > 1:
-            items = tuple((i, bank.questions[i].reverse, *bank.ranges[i]) for i in scale.items)
-            found.append((sid, items))
-    return tuple(found)
-
 
 def record_from(
     bank: Bank,
@@ -75,13 +53,10 @@ def record_from(
     table.update({iid: (None, v, int(v is not None), 1) for iid, v in scores.indices.items()})
     table.update({AREA_PREFIX + aid: (None, v, 1, 1) for aid, v in outcome.area_strain.items()})
     alpha = {}
-    for sid, items in _alpha_scales(bank):
-        values = [v for i, *_ in items if isinstance(v := scores.answers.get(i), int)]
-        if len(values) == len(items):
-            alpha[sid] = tuple(
-                (item, float(lo + hi - v if rev else v)) for v, (item, rev, lo, hi) in zip(values, items, strict=True)
-            )
-    answers = {k: list(v) if isinstance(v, tuple) else v for k, v in scores.answers.items()}
+    for sid, scale in bank.scales.items():
+        values = [scores.answers.get(i) for i in scale.items]
+        if scale.method == "sum" and len(values) > 1 and all(isinstance(v, int) for v in values):
+            alpha[sid] = tuple((i, _keyed(bank, i, v)) for i, v in zip(scale.items, values, strict=True))
     return Record(
         quiz_id=bank.id,
         bank_version=bank.version,
@@ -90,7 +65,7 @@ def record_from(
         origin=origin,
         outcome=outcome.id,
         flags=tuple(scores.flags),
-        answers=answers,
+        answers={k: list(v) if isinstance(v, tuple) else v for k, v in scores.answers.items()},
         scores=table,
         alpha=alpha,
         crisis="safety" in scores.flags,
@@ -98,119 +73,57 @@ def record_from(
     )
 
 
-def score_bin(score: float) -> int:
-    """Return the 10-point bin of a 0-100 score; 100 joins the top bin."""
-    return min(max(int(score // (100 / BINS)), 0), BINS - 1)
+def _keyed(bank: Bank, item: str, value: Any) -> float:
+    """Return an answer as it counts towards its scale: reverse-keyed items turned around."""
+    lo, hi = bank.ranges[item]
+    return float(lo + hi - value if bank.questions[item].reverse else value)
 
 
-def _zeros(width: int) -> list[float]:
-    return [0.0] * width
+def band(score: float) -> int:
+    """Return the 20-point band of a 0-100 score; 100 joins the top band."""
+    return min(max(int(score // (100 / BANDS)), 0), BANDS - 1)
 
 
-class Rollup:
-    """Daily sums that responses add to the rollup tables; adding is linear, so batches merge."""
-
-    def __init__(self) -> None:
-        # table -> (day, quiz id, bank version, origin, *extra key) -> values
-        self.tables: dict[str, defaultdict[tuple[Any, ...], list[float]]] = {
-            name: defaultdict(partial(_zeros, width)) for name, width in WIDTHS.items()
-        }
-
-    def add(self, record: Record) -> None:
-        """Add one response's contribution to its day's rows."""
-        group = (record.day, record.quiz_id, record.bank_version, record.origin or "")
-        scores = {sid: score for sid, (_, score, _, _) in record.scores.items()}
-        self._add(group, record.outcome, record.crisis, scores, record.items, record.alpha)
-
-    def add_queued(self, row: Sequence[Any]) -> None:
-        """Add the contribution a queue row holds (see `queue_row`)."""
-        _, day, quiz_id, bank_version, origin, packed = row
-        found = json.loads(zlib.decompress(packed))
-        group = (day if isinstance(day, date) else _iso_day(day), quiz_id, bank_version, origin)
-        self._add(group, found["outcome"], found["crisis"], found["scores"], found["items"], found["alpha"])
-
-    def _add(
-        self,
-        group: tuple[Any, ...],
-        outcome: str,
-        crisis: bool,
-        scores: Mapping[str, float | None],
-        items: Mapping[str, int],
-        alpha: Mapping[str, Sequence[Sequence[Any]]],
-    ) -> None:
-        tables = self.tables
-        row = tables["daily_outcomes"][(*group, outcome)]
-        row[0] += 1
-        row[1] += int(crisis)
-        present = [(sid, score) for sid, score in scores.items() if score is not None]
-        by_scale = tables["daily_scales"]
-        _add_each(by_scale, group, present)
-        for sid, score in present:
-            by_scale[(*group, sid)][3 + score_bin(score)] += 1
-        _add_each(tables["daily_items"], group, items.items())
-        h, g = (scores.get(axis) for axis in PLANE)
-        if h is not None and g is not None:
-            tables["daily_plane"][(*group, score_bin(h))][score_bin(g)] += 1
-        by_part = tables["daily_alpha"]
-        for sid, parts in alpha.items():
-            _add_each(by_part, (*group, sid), [("", sum(v for _, v in parts)), *parts])  # part "": the scale total
-
-    def add_rows(self, name: str, rows: Iterable[Sequence[Any]]) -> None:
-        """Add daily rows given as (day, quiz id, bank version, origin, *extra key, *values); a day may be ISO text."""
-        width = WIDTHS[name]
-        table = self.tables[name]
-        for r in rows:
-            day = r[0] if isinstance(r[0], date) else _iso_day(r[0])
-            row = table[(day, *r[1:-width])]
-            for i, v in enumerate(r[-width:]):
-                row[i] += v
-
-    def rows(self, name: str) -> list[tuple[Any, ...]]:
-        """Return rows as (grain, day, quiz, version, origin, *extra key, *values) for every day, week and month.
-
-        They come in key order, so concurrent upserts lock rows in the same order and cannot deadlock.
-        """
-        found: defaultdict[tuple[Any, ...], list[float]] = defaultdict(partial(_zeros, WIDTHS[name]))
-        for (day, *rest), values in self.tables[name].items():
-            for grain in GRAINS:
-                row = found[(grain, period_start(grain, day), *rest)]
-                for i, v in enumerate(values):
-                    row[i] += v
-        return [(*k, *v) for k, v in sorted(found.items())]
+def contributions(r: Record) -> list[tuple[str, str, float]]:
+    """List what one response adds to its month's sums, as (kind, key, value)."""
+    found = [("responses", "", 0.0), ("outcome", r.outcome, 0.0), ("crisis", str(r.crisis).lower(), 0.0)]
+    found.append(("careless", str(bool(r.careless)).lower(), 0.0))
+    scores = {sid: score for sid, (_, score, _, _) in r.scores.items() if score is not None}
+    for sid, score in scores.items():
+        found += [("scale", sid, score), ("band", f"{sid}:{band(score)}", 0.0)]
+    areas = {sid[len(AREA_PREFIX) :]: s for sid, s in scores.items() if sid.startswith(AREA_PREFIX)}
+    if areas:
+        found.append(("hardest", max(areas, key=lambda a: areas[a]), 0.0))
+    found += [("item", qid, float(v)) for qid, v in r.answers.items() if isinstance(v, int)]
+    x, y = (scores.get(axis) for axis in PLANE)
+    if x is not None and y is not None:
+        found.append(("plane", f"{band(x)}:{band(y)}", 0.0))
+    for sid, parts in r.alpha.items():
+        found += [("alpha", sid, sum(v for _, v in parts)), *(("alpha", f"{sid}:{i}", v) for i, v in parts)]
+    return found
 
 
-@functools.lru_cache(maxsize=4096)
-def _iso_day(text: str) -> date:
-    return date.fromisoformat(text)
+def monthly_rows(r: Record) -> list[tuple[Any, ...]]:
+    """Return a response's rows for the monthly sums: (quiz, month, version, origin, kind, key, 1, v, v*v)."""
+    group = (r.quiz_id, r.day.replace(day=1), r.bank_version, r.origin or "")
+    return [(*group, kind, key, 1, v, v * v) for kind, key, v in contributions(r)]
 
 
-def queue_row(record: Record) -> tuple[Any, ...]:
-    """Return one response's queue row: (id, day, quiz, version, origin, what it adds to the rollups)."""
-    contributions = {
-        "outcome": record.outcome,
-        "crisis": record.crisis,
-        "scores": {sid: score for sid, (_, score, _, _) in record.scores.items() if score is not None},
-        "items": record.items,
-        "alpha": record.alpha,
-    }
-    packed = zlib.compress(json.dumps(contributions, separators=(",", ":")).encode(), 1)
-    return (record.id, record.day.isoformat(), record.quiz_id, record.bank_version, record.origin or "", packed)
-
-
-WIDTHS = {"daily_outcomes": 2, "daily_scales": 3 + BINS, "daily_items": 3, "daily_plane": BINS, "daily_alpha": 3}
-VALUE_NAMES = {
-    "daily_outcomes": ("n", "crisis"),
-    "daily_scales": ("n", "total", "total_sq", *BIN_COLUMNS),
-    "daily_items": ("n", "total", "total_sq"),
-    "daily_plane": BIN_COLUMNS,
-    "daily_alpha": ("n", "total", "total_sq"),
-}
-
-
-def _add_each(table: Mapping[tuple[Any, ...], list[float]], group: tuple[Any, ...], pairs: Iterable[Any]) -> None:
-    """Add each (key, value) to the row (*group, key) of a table whose rows start (n, total, total of squares)."""
-    for key, value in pairs:  # one loop, not a call per value: a fold runs this some 90 times per response
-        row = table[(*group, key)]
-        row[0] += 1
-        row[1] += value
-        row[2] += value * value
+def best_locale(header: str | None, offered: Sequence[str]) -> str:
+    """Return the offered locale that best matches an Accept-Language header, else the first offered."""
+    exact = {locale.lower().replace("_", "-"): locale for locale in offered}
+    ranked = []
+    for part in (header or "")[:256].split(","):
+        tag, _, weight = part.strip().partition(";q=")
+        try:
+            q = float(weight) if weight else 1.0
+        except ValueError:
+            continue
+        found = TAG.fullmatch(tag.strip())
+        if found and 0 < q <= 1:
+            ranked.append((-q, found[1].lower(), (found[2] or "").lower()))
+    for _, language, region in sorted(ranked, key=lambda r: r[0]):
+        for key in (f"{language}-{region}", language):
+            if key in exact:
+                return exact[key]
+    return offered[0]

@@ -101,7 +101,8 @@ def respond(quiz_id: str) -> Any:
     stored = None
     if spent and body.get("consent") is True and not errors and report.complete(bank, scores):
         # A storage failure is logged and reported here as not stored; the person still gets their result.
-        stored = database.keep(bank, scores, outcome, request.headers.get("Origin"), bank.locale)
+        locale = database.locale_for(bank, request.headers.get("Accept-Language"))
+        stored = database.keep(bank, scores, outcome, request.headers.get("Origin"), locale)
     extra = {"errors": errors} if errors else {}
     return {**result, **extra, "stored": stored is not None, **({"id": stored} if stored else {})}
 

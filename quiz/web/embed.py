@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, has_request_context, request, url_for
 
+from quiz.store.settings import setting
 from quiz.web import theme
 from quiz.web.security import embed_origins, parse_origin
 
@@ -79,7 +80,7 @@ def theme_css_url() -> str:
 
 def config_theme() -> dict[str, object]:
     """Return the theme values set in the config (QUIZ_THEME_ACCENT, _FONT, _RADIUS, _MODE)."""
-    return {key: current_app.config.get(f"THEME_{key.upper()}") for key in theme.CLEANERS}
+    return {key: setting(f"theme_{key}") for key in theme.CLEANERS}
 
 
 @bp.get("/theme.css")

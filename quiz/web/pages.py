@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from quiz.bank import SAFETY_ITEM, AnswerValue, Bank
 from quiz.engine import Scores, Walk, careless, crisis_level, decide, score, walk
 from quiz.store import database
+from quiz.store.settings import setting
 from quiz.web import bank_or_404, countries, embed, forms, resources, result, tokens
 from quiz.web.limits import finish_allowed
 from quiz.web.tokens import QuizState, StateError
@@ -46,7 +47,7 @@ def intro(quiz_id: str) -> str:
     bank = bank_or_404(quiz_id)
     # Only an allowed framing site is kept as the origin; anything else in the URL is ignored.
     origin = embed.allowed_host(request.args.get("host")) or None
-    state = QuizState(consent=current_app.config["CONSENT_MODE"] == "opt-out", origin=origin)
+    state = QuizState(consent=setting("consent_mode") == "opt-out", origin=origin)
     return _intro(bank, state, tokens().form_token(bank))
 
 
@@ -151,7 +152,7 @@ def _keep(bank: Bank, state: QuizState, scores: Scores, age: float, suspect: boo
         current_app.logger.info("one address finished too many %s quizzes; this one was not kept", bank.id)
     else:
         if state.consent:
-            locale = embed.embed_args(request.args).get("locale") or bank.locale
+            locale = database.locale_for(bank, request.headers.get("Accept-Language"))
             database.keep(bank, scores, decide(bank, scores), state.origin, locale, careless=suspect)
         database.count(bank.id, "result", "finished")
 
@@ -178,7 +179,7 @@ def _intro(bank: Bank, state: QuizState, token: str, lead: bool = False) -> str:
         token=token,
         state=tokens().dump_state(bank, state),
         consent=state.consent,
-        consent_mode=current_app.config["CONSENT_MODE"],
+        consent_mode=setting("consent_mode"),
         **_crisis(state.answers, lead),
     )
 

@@ -10,6 +10,7 @@ from quiz import charts, support
 from quiz.bank import Bank
 from quiz.engine import Outcome, Scores, check_answers, crisis_level, decide, score, walk
 from quiz.store import database
+from quiz.store.settings import setting
 from quiz.web import bank_or_404, countries, resources, tokens
 from quiz.web.tokens import StateError
 
@@ -37,7 +38,7 @@ def _crisis(scores: Scores, outcome: Outcome) -> bool:
 
 def _booking_allowed(scores: Scores, outcome: Outcome) -> bool:
     """Offer a conversation with the coach where the guidance does (never beside a self-harm answer)."""
-    return not _crisis(scores, outcome) and outcome.offer_coach and bool(current_app.config.get("BOOKING_URL"))
+    return not _crisis(scores, outcome) and outcome.offer_coach and bool(setting("booking_url"))
 
 
 def show(quiz_id: str, token: str) -> str:
@@ -54,7 +55,7 @@ def show(quiz_id: str, token: str) -> str:
         # The link to keep or share leaves out the embed parameters, which name the site it was taken on.
         permalink=base + url_for(".show", quiz_id=quiz_id, token=token).split("?", 1)[0],
         booking=_booking_allowed(scores, outcome),
-        coach=current_app.config.get("COACH_NAME") or "your coach",
+        coach=setting("coach_name"),
         finding=support.directory().finding(place.code),
         ifs=support.directory().ifs_directory,
         **({} if crisis else details(bank, scores)),
@@ -73,7 +74,7 @@ def book(quiz_id: str, token: str) -> Any:
     if not _booking_allowed(scores, outcome):
         abort(404)
     database.count(quiz_id, "result", "cta")
-    return redirect(current_app.config["BOOKING_URL"], 303)
+    return redirect(setting("booking_url"), 303)
 
 
 def help_page(quiz_id: str) -> str:

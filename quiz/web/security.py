@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 
+from quiz.store.settings import setting
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
@@ -47,8 +49,7 @@ def parse_origins(value: str | list[str] | tuple[str, ...] | None) -> tuple[str,
 
 def embed_origins() -> tuple[str, ...]:
     """Return the origins, besides this site, that may frame the quiz pages."""
-    origins: tuple[str, ...] = current_app.extensions["quiz.embed_origins"]
-    return origins
+    return parse_origins(setting("embed_origins"))
 
 
 def csp(frame_ancestors: str, force_https: bool) -> str:

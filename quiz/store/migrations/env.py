@@ -1,11 +1,13 @@
-"""Alembic's entry point: migrate the connection `quiz.db.migrate` hands over, or a URL given to alembic."""
+"""Alembic's entry point: migrate the connection `quiz.store.database.migrate` hands over.
+
+Migrations describe the schema as it was when they were written and import nothing from the app, so what they
+do never changes; tests/test_store.py checks that they build exactly what `quiz/store/tables.py` declares.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection, create_engine
-
-from quiz.store.tables import metadata
 
 config = context.config
 
@@ -21,8 +23,7 @@ def run() -> None:
 
 
 def _migrate(connection: Connection) -> None:
-    # render_as_batch lets later migrations alter SQLite tables (copy-and-move), as SQLite cannot ALTER much.
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=None)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,0 +1,252 @@
+"""What the dashboard, summary.json and the coach's export show for one view: plain data, hidden cells as None."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from quiz.bank.model import Bank
+from quiz.coach.dashboard import Sums, cronbach_alpha, funnel_counts, sums
+from quiz.coach.filters import Period, period_of
+from quiz.store import Store
+from quiz.store.records import AREA_PREFIX, BANDS
+
+Funnel = Sequence[tuple[date, str, str, int]]
+
+
+def _share(n: int | None, of: int | None) -> float | None:
+    return None if n is None or not of else n / of
+
+
+TREND = 12  # periods the trend chart shows
+VISITS = {("started", "intro"): "started", ("finished", "result"): "finished"}
+
+
+def trend_start(period: Period) -> date:
+    """Return the first day of the earliest period the trend shows."""
+    for _ in range(TREND - 1):
+        period = period.previous()
+    return period.start
+
+
+def visits(period: Period, funnel: Funnel, k: int) -> list[dict[str, Any]]:
+    """Return who started and finished in each of the last TREND periods of the kind, oldest first.
+
+    Who came is no answer, so a count is hidden only when it is 1 to k-1 in its own period.
+    """
+    wanted = [period]
+    while len(wanted) < TREND:
+        wanted.append(wanted[-1].previous())
+    totals: defaultdict[Period, Counter[str]] = defaultdict(Counter)
+    for day, step, event, n in funnel:
+        if (event, step) in VISITS:
+            totals[period_of(period.kind, day)][VISITS[(event, step)]] += n
+    return [
+        {"id": p.id, "label": p.short, **{name: _plain(totals[p][name], k) for name in VISITS.values()}}
+        for p in reversed(wanted)
+    ]
+
+
+def _plain(n: int, k: int) -> int | None:
+    return None if 0 < n < k else n
+
+
+def overview(period: Period, counted: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return who started and finished in the period and in the one before."""
+    return {
+        "now": {**counted[-1], "label": period.label},
+        "previous": {**counted[-2], "label": period.previous().label},
+    }
+
+
+def trend(counted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the periods to chart: the last ones, from the first in which anyone started."""
+    first = next((i for i, row in enumerate(counted) if row["started"] != 0), len(counted) - 1)
+    return counted[first:]
+
+
+def steps(bank: Bank | None, period: Period, funnel: Funnel, k: int) -> list[dict[str, Any]]:
+    """Return the completion funnel: each step, whether only some people see it, and how many reached it."""
+    counts = funnel_counts(funnel, period.start, period.end, k)
+    order = [("started", "intro", "Started", False)]
+    for section in bank.sections if bank else ():
+        order.append(("step", section.id, section.title, section.show_if is not None))
+    order += [("finished", "result", "Saw their result", False), ("cta", "result", "Chose to book", False)]
+    first = counts.get(("started", "intro"), 0)
+    return [
+        {"step": f"{event}:{step}", "label": label, "conditional": some, "n": n, "share": _share(n, first)}
+        for event, step, label, some in order
+        if (n := counts.get((event, step), 0)) != 0
+    ]
+
+
+def answers(bank: Bank | None, found: Sums) -> dict[str, Any]:
+    """Return what the overview shows of what people answered: counts, the outcome mix and the life areas."""
+    kept = found.n(("responses", ""))
+    outcomes = [
+        {"id": key, "label": key.replace("_", " ").capitalize(), "n": found.n(c), "share": _share(found.n(c), kept)}
+        for c in sorted(found.cells, key=lambda c: -found.cells[c][0])
+        if (key := c[1]) and c[0] == "outcome"
+    ]
+    return {
+        "kept": kept,
+        "crisis": found.n(("crisis", "true")),
+        "careless": found.n(("careless", "true")),
+        "outcomes": outcomes,
+        "areas": _areas(bank, found, kept),
+    }
+
+
+def details(bank: Bank | None, found: Sums) -> dict[str, Any]:
+    """Return the details of what people answered: scales, questions, reliability and the map."""
+    return {
+        "scales": _scales(bank, found),
+        "questions": _questions(bank, found),
+        "reliability": _reliability(bank, found),
+        "map": [[found.n(("plane", f"{x}:{y}")) for x in range(BANDS)] for y in reversed(range(BANDS))],
+    }
+
+
+def _areas(bank: Bank | None, found: Sums, kept: int | None) -> list[dict[str, Any]]:
+    labels = {a.id: a.label for a in bank.areas} if bank else {}
+    ids = [key[len(AREA_PREFIX) :] for kind, key in found.cells if kind == "scale" and key.startswith(AREA_PREFIX)]
+    rows = []
+    for area in sorted(ids, key=lambda a: list(labels).index(a) if a in labels else len(labels)):
+        mean = found.mean(("scale", AREA_PREFIX + area))
+        hardest = found.n(("hardest", area))
+        label = labels.get(area, area).capitalize()
+        rows.append({"id": area, "label": label, "mean": mean and mean[1], "hardest": hardest})
+        rows[-1]["hardest_share"] = _share(hardest, kept)
+    return sorted(rows, key=lambda r: -(r["mean"] or -1))
+
+
+def _scales(bank: Bank | None, found: Sums) -> list[dict[str, Any]]:
+    labels = (
+        {**{s: x.label for s, x in bank.scales.items()}, **{i: x.label for i, x in bank.indices.items()}}
+        if bank
+        else {}
+    )
+    rows = []
+    for kind, sid in sorted(found.cells, key=lambda c: list(labels).index(c[1]) if c[1] in labels else len(labels)):
+        if kind == "scale" and not sid.startswith(AREA_PREFIX):
+            mean = found.mean((kind, sid))
+            bands = [found.n(("band", f"{sid}:{b}")) for b in range(BANDS)]
+            n, average, sd = mean or (None, None, None)
+            rows.append({"id": sid, "label": labels.get(sid, sid), "n": n, "mean": average, "sd": sd, "bands": bands})
+    return rows
+
+
+def _questions(bank: Bank | None, found: Sums) -> list[dict[str, Any]]:
+    order = list(bank.questions) if bank else []
+    rows = []
+    for kind, qid in sorted(found.cells, key=lambda c: order.index(c[1]) if c[1] in order else len(order)):
+        if kind == "item":
+            n, mean, sd = found.mean((kind, qid)) or (None, None, None)
+            lo, hi = bank.ranges[qid] if bank and qid in bank.questions else (None, None)
+            text = bank.questions[qid].text if bank and qid in bank.questions else qid
+            rows.append({"id": qid, "text": text, "n": n, "mean": mean, "sd": sd, "lo": lo, "hi": hi})
+    return rows
+
+
+def _reliability(bank: Bank | None, found: Sums) -> list[dict[str, Any]]:
+    rows = []
+    for kind, sid in sorted(found.cells):
+        if kind == "alpha" and ":" not in sid:
+            keys = [sid, *(key for k, key in found.cells if k == kind and key.startswith(sid + ":"))]
+            parts = {key.partition(":")[2]: tuple(found.cells[(kind, key)]) for key in keys}
+            n = found.n((kind, sid))
+            rows.append(
+                {
+                    "id": sid,
+                    "label": bank.scales[sid].label if bank and sid in bank.scales else sid,
+                    "items": len(parts) - 1,
+                    "n": n,
+                    "alpha": None if n is None else cronbach_alpha(parts),  # type: ignore[arg-type]
+                }
+            )
+    return rows
+
+
+def findings(view: dict[str, Any]) -> list[str]:
+    """Write up to four plain sentences about what stands out, from shown figures only."""
+    now, before = view["overview"]["now"], view["overview"]["previous"]
+    found = []
+    if now["started"] and now["finished"] is not None:
+        share = round(100 * now["finished"] / now["started"])
+        found.append(f"{share}% of the people who started finished and saw their result.")
+    if now["started"] is not None and before["started"] is not None and now["started"] != before["started"]:
+        change = now["started"] - before["started"]
+        word = "more" if change > 0 else "fewer"
+        found.append(f"{abs(change):,} {word} people started than in {before['label']}.")
+    top = _largest(view.get("outcomes", []), view.get("kept"), "n")
+    if top:
+        found.append(
+            f"{top['label']} was the most common suggestion, for {top['share']:.0%} of those who kept answers."
+        )
+    hardest = _largest(view.get("areas", []), view.get("kept"), "hardest")
+    if hardest:
+        area, share = hardest["label"].lower(), hardest["hardest_share"]
+        most = "Most people" if share > 0.5 else "More people than in any other area"
+        found.append(f"{most} ({share:.0%}) struggle most with {area}.")
+    return found
+
+
+def _largest(rows: list[dict[str, Any]], kept: int | None, key: str) -> dict[str, Any] | None:
+    """Return the row with the largest count, only if no hidden count could be larger."""
+    shown = [r for r in rows if r[key] is not None]
+    if not shown or not kept:
+        return None
+    top = max(shown, key=lambda r: r[key])
+    return top if top[key] >= kept - sum(r[key] for r in shown) else None
+
+
+OVERVIEW = ("responses", "outcome", "crisis", "careless", "hardest", "scale")  # the kinds the overview shows
+DETAILS = ("responses", "scale", "band", "item", "alpha", "plane")
+
+
+def overview_view(
+    bank: Bank | None, store: Store, quiz_id: str, period: Period, k: int, filtered: dict[str, Any]
+) -> tuple[dict[str, Any], Sums] | None:
+    """Return the overview of one view and its sums, or None when the filter cannot apply to the period."""
+    rows = store.months(quiz_id, period.start, period.end, OVERVIEW) if period.kind != "week" else []
+    found = sums(rows, k, **filtered)
+    if found is None:
+        return None
+    counted = visits(period, store.funnel(quiz_id, trend_start(period), period.end, ("started", "finished")), k)
+    view: dict[str, Any] = {
+        "quiz": quiz_id,
+        "period": {
+            "kind": period.kind,
+            "id": period.id,
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "k": k,
+        "overview": overview(period, counted),
+        "trend": trend(counted),
+        "answers_shown": period.kind != "week",
+        "left_out_months": found.left_out,
+        "funnel": [],
+    }
+    if view["answers_shown"]:
+        view["funnel"] = steps(bank, period, store.funnel(quiz_id, period.start, period.end), k)
+        view.update(answers(bank, found))
+    return view, found
+
+
+def build(
+    bank: Bank | None, store: Store, quiz_id: str, period: Period, k: int, filtered: dict[str, Any]
+) -> tuple[dict[str, Any], Sums] | None:
+    """Return everything one view shows, the overview's sums read first and the details' after, and its sums."""
+    found = overview_view(bank, store, quiz_id, period, k, filtered)
+    if found is None:
+        return None
+    view, over = found
+    if view["answers_shown"]:
+        rows = store.months(quiz_id, period.start, period.end, DETAILS)
+        view.update(details(bank, sums(rows, k, **filtered) or over))
+    view["findings"] = findings(view)
+    return view, over
