@@ -422,6 +422,15 @@ class Bank(Frozen):
         found = {qid: [v for v in values if v != NOT_APPLICABLE] for qid, values in self.options.items()}
         return {qid: (min(values), max(values)) for qid, values in found.items()}
 
+    @cached_property
+    def scales_of(self) -> dict[str, tuple[str, ...]]:
+        """Return the scales each question counts towards, by question id."""
+        found: dict[str, list[str]] = {qid: [] for qid in self.questions}
+        for sid, scale in self.scales.items():
+            for item in {*scale.items, *(item for pair in scale.pairs for item in pair)}:
+                found.setdefault(item, []).append(sid)
+        return {qid: tuple(sids) for qid, sids in found.items()}
+
     def scale_range(self, scale: Scale) -> tuple[int, int]:
         """Return the lowest and highest raw score a sum scale can reach."""
         ranges = [self.ranges[item] for item in scale.items]

@@ -98,13 +98,23 @@ def missing(bank: Bank, answers: Mapping[str, AnswerValue], shown: tuple[str, ..
 
 
 class _ScoresSoFar(Mapping[str, ScaleScore]):
-    """Scale scores over the answers kept so far, worked out when a show-if reads one."""
+    """Scale scores over the answers kept so far, each scored when read and again once one of its answers is kept."""
 
-    def __init__(self, bank: Bank, answers: Mapping[str, AnswerValue]):
-        self.bank, self.answers = bank, answers
+    def __init__(self, bank: Bank):
+        self.bank = bank
+        self.answers: dict[str, AnswerValue] = {}
+        self.known: dict[str, ScaleScore] = {}
+
+    def keep(self, question_id: str, value: AnswerValue) -> None:
+        """Keep an answer, and forget the scores it changes."""
+        self.answers[question_id] = value
+        for scale_id in self.bank.scales_of[question_id]:
+            self.known.pop(scale_id, None)
 
     def __getitem__(self, key: str) -> ScaleScore:
-        return score_scale(self.bank, self.bank.scales[key], self.answers)
+        if key not in self.known:
+            self.known[key] = score_scale(self.bank, self.bank.scales[key], self.answers)
+        return self.known[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.bank.scales)
@@ -115,10 +125,10 @@ class _ScoresSoFar(Mapping[str, ScaleScore]):
 
 def walk(bank: Bank, answers: Mapping[str, AnswerValue]) -> Walk:
     """Go through the bank in order, keeping answers to the questions that the answers before them show."""
-    kept: dict[str, AnswerValue] = {}
+    so_far = _ScoresSoFar(bank)
     shown: list[str] = []
     steps: list[int] = []
-    facts = Facts(kept, _ScoresSoFar(bank, kept))
+    facts = Facts(so_far.answers, so_far)
     for index, section in enumerate(bank.sections):
         if section.show_if is not None and not holds(section.show_if, facts):
             continue
@@ -127,10 +137,10 @@ def walk(bank: Bank, answers: Mapping[str, AnswerValue]) -> Walk:
             if question.show_if is None or holds(question.show_if, facts):
                 shown.append(question.id)
                 if question.id in answers:
-                    kept[question.id] = answers[question.id]
+                    so_far.keep(question.id, answers[question.id])
         if len(shown) > before:
             steps.append(index)
-    return Walk(bank, kept, tuple(shown), tuple(steps))
+    return Walk(bank, so_far.answers, tuple(shown), tuple(steps))
 
 
 def crisis_level(answers: Mapping[str, AnswerValue]) -> int:
