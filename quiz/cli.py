@@ -83,7 +83,7 @@ def score(quiz_id: str, answers_file: IO[str], banks_dir: Path | None) -> None:
 def serve(host: str, port: int) -> None:
     """Serve the app with waitress; refuse to start while its data on disk is open to other users."""
     from quiz import create_app
-    from quiz.server import exposed, run
+    from quiz.server import exposed, run, welcome
 
     try:
         app = create_app()
@@ -101,6 +101,8 @@ def serve(host: str, port: int) -> None:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
     _first_password(Path(app.instance_path))
+    for line in welcome(app, f"http://{host}:{port}"):
+        click.echo(line)
     run(app, host, port)
 
 

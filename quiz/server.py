@@ -18,8 +18,6 @@ THREADS = 8
 def run(app: Flask, host: str, port: int) -> None:
     """Serve with waitress, which reads each request whole before a worker thread sees it."""
     threads = int(app.config.get("THREADS") or THREADS)
-    for line in welcome(app, f"http://{host}:{port}"):
-        print(line, flush=True)
     print(f"Serving with {threads} threads", flush=True)
     waitress.serve(
         app,
