@@ -26,7 +26,7 @@ PASSWORD = "fuzzing every coach route"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # url_for's own options, which a view that passes request arguments into url_for would obey; then real parameters.
 KEYS = ["_method", "_external", "_scheme", "_anchor", "_host", "next", "embed", "host", "locale", "accent", "font"]
-KEYS += ["radius", "mode", "country", "start", "end", "quiz", "version", "origin", "v", "token", "state", "page"]
+KEYS += ["radius", "mode", "country", "kind", "period", "quiz", "version", "site", "v", "token", "state", "page"]
 NUMBERS = st.one_of(
     st.integers().map(str),
     HUGE.map(str),
@@ -35,7 +35,8 @@ NUMBERS = st.one_of(
     st.sampled_from(["nan", "NaN", "inf", "-inf", "Infinity", "1e309", "-0", "0x10", "1_000"]),
 )
 EDGES = st.sampled_from(["DELETE", "PUT", "1", "javascript", "//evil.example", "²", "9999-12-31", "0001-01-01"])
-VALUES = st.one_of(JUNK, NUMBERS, st.dates().map(str), EDGES)
+PERIODS = st.sampled_from(["week", "month", "quarter", "year", "2999-W52", "2999-Q4", "2999", "1000-W01", "2025-W53"])
+VALUES = st.one_of(JUNK, NUMBERS, st.dates().map(str), EDGES, PERIODS)
 PAIRS = st.lists(st.tuples(st.one_of(st.sampled_from(KEYS), st.text(max_size=10)), VALUES), max_size=5)
 RAW_QUERIES = st.sampled_from(["_method=DELETE", "%ff%fe=%ff", "&&=&", "a[]=1&a[]=2", "=", "_external=1&_scheme=x"])
 QUERIES = st.one_of(PAIRS.map(urlencode), RAW_QUERIES)
