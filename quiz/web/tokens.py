@@ -129,7 +129,7 @@ class Tokens:
     def result_token(self, bank: Bank, answers: dict[str, AnswerValue]) -> str:
         """Encrypt the answers and the link's expiry into a permalink token; nothing in it is readable."""
         # Answers go as a list in question order (the bank version pins the order), which keeps the link short.
-        values = [answers.get(qid) for qid in bank.questions]
+        values = [answers.get(qid) for qid in _order(bank)]
         expires = int(time.time()) + self.result_max_age if self.result_max_age > 0 else None
         return self._result.seal({"q": bank.id, "v": bank.version, "x": expires, "a": values})
 
@@ -144,7 +144,7 @@ class Tokens:
         expires = payload.get("x")
         if expires is not None and (not isinstance(expires, int) or expires < time.time()):
             raise StateError("This result link has expired. Take the quiz again to see a fresh result.")
-        order, values = list(bank.questions), payload.get("a")
+        order, values = _order(bank), payload.get("a")
         if not isinstance(values, list) or len(values) != len(order):
             raise StateError("This result link is not valid.")
         return {qid: value for qid, value in zip(order, values, strict=True) if value is not None}
@@ -164,3 +164,7 @@ def derive_key(secret_key: str | bytes, info: bytes) -> bytes:
     """Derive a 32-byte key for one use from the app's secret, so rotating the secret retires every token."""
     secret = secret_key.encode() if isinstance(secret_key, str) else secret_key
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
+
+
+def _order(bank: Bank) -> list[str]:
+    return [q.id for section in bank.sections for q in section.questions]
