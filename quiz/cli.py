@@ -12,6 +12,7 @@ import click
 
 from quiz.bank import Bank, InvalidBank
 from quiz.catalog import load_catalog
+from quiz.cli_data import COMMANDS, app_for
 
 
 @click.group()
@@ -130,13 +131,9 @@ def _first_password(instance: Path) -> None:
 @click.pass_context
 def embed_snippet(ctx: click.Context, quiz_id: str, public_url: str | None) -> None:
     """Print the code a coach pastes into a website: the script tag, a noscript link and a plain iframe."""
-    from flask.cli import ScriptInfo
-
-    from quiz import create_app
     from quiz.web.embed import snippets
 
-    info = ctx.find_object(ScriptInfo)
-    app = info.load_app() if info else create_app()
+    app = app_for(ctx)
     url = public_url or app.config.get("PUBLIC_URL")
     if not url:
         raise click.UsageError("set QUIZ_PUBLIC_URL (e.g. https://quiz.example.com) or pass --url")
@@ -146,11 +143,5 @@ def embed_snippet(ctx: click.Context, quiz_id: str, public_url: str | None) -> N
     click.echo(snippets(url, quiz_id, bank.title))
 
 
-def _register_data_commands() -> None:
-    from quiz.cli_data import COMMANDS
-
-    for command in COMMANDS:
-        main.add_command(command)
-
-
-_register_data_commands()
+for command in COMMANDS:
+    main.add_command(command)

@@ -21,7 +21,7 @@ from quiz.web.security import parse_origins
 BATCH = 1000
 
 
-def _app(ctx: click.Context) -> Flask:
+def app_for(ctx: click.Context) -> Flask:
     """Return the app from Flask's script info when run under a test runner, else build it."""
     from flask.cli import ScriptInfo
 
@@ -39,7 +39,7 @@ def set_password(ctx: click.Context) -> None:
         password = click.prompt("New coach password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    app = _app(ctx)
+    app = app_for(ctx)
     try:
         coach_auth.set_password(app.instance_path, password)
     except ValueError as exc:
@@ -55,7 +55,7 @@ def set_password(ctx: click.Context) -> None:
 @click.pass_context
 def demo_data(ctx: click.Context, count: int, quiz_id: str, seed: int | None) -> None:
     """Fill the database with plausible synthetic respondents, so a new coach sees a living dashboard."""
-    app = _app(ctx)
+    app = app_for(ctx)
     bank = app.extensions["quiz.banks"].get(quiz_id)
     if bank is None:
         raise click.BadParameter(f"unknown quiz '{quiz_id}'", param_hint="--quiz")
@@ -85,7 +85,7 @@ def demo_data(ctx: click.Context, count: int, quiz_id: str, seed: int | None) ->
 @click.pass_context
 def export(ctx: click.Context, fmt: str, quiz_id: str | None) -> None:
     """Stream responses for the operator: ISO week not day, no self-harm item, no site under the minimum that week."""
-    app = _app(ctx)
+    app = app_for(ctx)
     store, banks = app.extensions["quiz.store"], app.extensions["quiz.banks"]
     if quiz_id is not None and quiz_id not in set(banks) | set(store.quizzes()):
         raise click.BadParameter(f"unknown quiz '{quiz_id}'", param_hint="--quiz")
@@ -102,7 +102,7 @@ def export(ctx: click.Context, fmt: str, quiz_id: str | None) -> None:
 @click.pass_context
 def purge(ctx: click.Context, days: int) -> None:
     """Delete responses older than DAYS days; the funnel counts stay, and a month's sums until it is all past."""
-    store = _app(ctx).extensions["quiz.store"]
+    store = app_for(ctx).extensions["quiz.store"]
     gone = store.purge(today() - timedelta(days=days), today() - timedelta(days=TOKEN_DAYS))
     click.echo(f"Deleted {gone} responses from before {today() - timedelta(days=days)}.")
 

@@ -41,14 +41,13 @@ def _pull(q: Question, distress: float, growth: float, held_back: float) -> floa
     return 0.6
 
 
-def answers(bank: Bank, rng: random.Random, ranges: dict[str, tuple[int, int]] | None = None) -> dict[str, object]:
+def answers(bank: Bank, rng: random.Random) -> dict[str, object]:
     """Draw one plausible answer set: each answer near the person's traits, with noise."""
     distress, growth = rng.betavariate(1.6, 4.5), rng.betavariate(4, 2.5)
     held_back = min(1.0, 0.5 * distress + rng.betavariate(2, 3.5))
-    ranges = ranges or {qid: bank.ranges[qid] for qid in bank.questions}
     found: dict[str, object] = {}
     for q in bank.questions.values():
-        lo, hi = ranges[q.id]
+        lo, hi = bank.ranges[q.id]
         if q.kind == "multi":
             found[q.id] = sorted(rng.sample(range(lo, hi + 1), rng.randint(0, min(3, hi - lo + 1))))
             continue
@@ -63,9 +62,8 @@ def respondents(
     """Yield scored synthetic responses spread over recent days, with the steps each one saw."""
     rng = random.Random(seed)
     today = date.today()
-    ranges = {qid: bank.ranges[qid] for qid in bank.questions}
     for _ in range(count):
-        clean, _ = check_answers(bank, answers(bank, rng, ranges))
+        clean, _ = check_answers(bank, answers(bank, rng))
         route = walk(bank, clean)
         scores = score(bank, route)
         outcome = decide(bank, scores)

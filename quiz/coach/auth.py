@@ -84,13 +84,10 @@ def _write_hash(instance: str | Path, hashed: str) -> None:
 
 def ensure_password(instance: str | Path) -> str | None:
     """Create a strong password if none is set and return it; only the process that creates the file gets it."""
-    path = password_file(instance)
-    if path.exists():
-        return None
     password = secrets.token_urlsafe(18)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process won the race and printed its own
+        fd = os.open(password_file(instance), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # a password is set, or another process won the race and printed its own
         return None
     with os.fdopen(fd, "w") as handle:
         handle.write(generate_password_hash(password, HASH_METHOD))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -87,13 +87,18 @@ class Sums:
         """Return a cell's count, or None when it is hidden."""
         return None if cell in self.hidden else int(self.cells.get(cell, (0,))[0])
 
-    def mean(self, cell: Cell) -> tuple[int, float, float | None] | None:
-        """Return a cell's n, mean and standard deviation, or None when it is hidden or empty."""
+    def stats(self, cell: Cell) -> dict[str, Any]:
+        """Return a cell's n, mean and standard deviation; all None when it is hidden or empty."""
         n, s1, s2 = self.cells.get(cell, (0, 0.0, 0.0))
         if cell in self.hidden or not n:
-            return None
+            return {"n": None, "mean": None, "sd": None}
         sd = math.sqrt(max(s2 - s1 * s1 / n, 0.0) / (n - 1)) if n > 1 else None
-        return int(n), s1 / n, sd
+        return {"n": int(n), "mean": s1 / n, "sd": sd}
+
+    def keys(self, kind: str, order: Sequence[str] = ()) -> list[str]:
+        """Return the keys of a kind's cells, those named in `order` first and in that order."""
+        rank = {key: i for i, key in enumerate(order)}
+        return sorted((key for k, key in self.cells if k == kind), key=lambda key: rank.get(key, len(rank)))
 
 
 def months_of(rows: Iterable[tuple[Any, ...]]) -> dict[date, dict[tuple[int, str], Atom]]:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from quiz.bank import SAFETY_ITEM, Bank
-from quiz.store.reads import HEAD, iso_week
+from quiz.store import HEAD, iso_week
 from quiz.store.records import AREA_PREFIX, BANDS
 
 BOM = "\ufeff"  # lets spreadsheet programs recognise UTF-8 on opening the file

@@ -111,61 +111,54 @@ def details(bank: Bank | None, found: Sums) -> dict[str, Any]:
 
 def _areas(bank: Bank | None, found: Sums, kept: int | None) -> list[dict[str, Any]]:
     labels = {a.id: a.label for a in bank.areas} if bank else {}
-    ids = [key[len(AREA_PREFIX) :] for kind, key in found.cells if kind == "scale" and key.startswith(AREA_PREFIX)]
     rows = []
-    for area in sorted(ids, key=lambda a: list(labels).index(a) if a in labels else len(labels)):
-        mean = found.mean(("scale", AREA_PREFIX + area))
-        hardest = found.n(("hardest", area))
-        label = labels.get(area, area).capitalize()
-        rows.append({"id": area, "label": label, "mean": mean and mean[1], "hardest": hardest})
-        rows[-1]["hardest_share"] = _share(hardest, kept)
+    for key in found.keys("scale", [AREA_PREFIX + a for a in labels]):
+        if key.startswith(AREA_PREFIX):
+            area = key[len(AREA_PREFIX) :]
+            hardest = found.n(("hardest", area))
+            label = labels.get(area, area).capitalize()
+            mean = found.stats(("scale", key))["mean"]
+            rows.append(
+                {"id": area, "label": label, "mean": mean, "hardest": hardest, "hardest_share": _share(hardest, kept)}
+            )
     return sorted(rows, key=lambda r: -(r["mean"] or -1))
 
 
 def _scales(bank: Bank | None, found: Sums) -> list[dict[str, Any]]:
     labels = (
-        {**{s: x.label for s, x in bank.scales.items()}, **{i: x.label for i, x in bank.indices.items()}}
-        if bank
-        else {}
+        {s: x.label for s, x in bank.scales.items()} | {i: x.label for i, x in bank.indices.items()} if bank else {}
     )
-    rows = []
-    for kind, sid in sorted(found.cells, key=lambda c: list(labels).index(c[1]) if c[1] in labels else len(labels)):
-        if kind == "scale" and not sid.startswith(AREA_PREFIX):
-            mean = found.mean((kind, sid))
-            bands = [found.n(("band", f"{sid}:{b}")) for b in range(BANDS)]
-            n, average, sd = mean or (None, None, None)
-            rows.append({"id": sid, "label": labels.get(sid, sid), "n": n, "mean": average, "sd": sd, "bands": bands})
-    return rows
+    return [
+        {
+            "id": sid,
+            "label": labels.get(sid, sid),
+            **found.stats(("scale", sid)),
+            "bands": [found.n(("band", f"{sid}:{b}")) for b in range(BANDS)],
+        }
+        for sid in found.keys("scale", list(labels))
+        if not sid.startswith(AREA_PREFIX)
+    ]
 
 
 def _questions(bank: Bank | None, found: Sums) -> list[dict[str, Any]]:
-    order = list(bank.questions) if bank else []
+    questions = bank.questions if bank else {}
     rows = []
-    for kind, qid in sorted(found.cells, key=lambda c: order.index(c[1]) if c[1] in order else len(order)):
-        if kind == "item":
-            n, mean, sd = found.mean((kind, qid)) or (None, None, None)
-            lo, hi = bank.ranges[qid] if bank and qid in bank.questions else (None, None)
-            text = bank.questions[qid].text if bank and qid in bank.questions else qid
-            rows.append({"id": qid, "text": text, "n": n, "mean": mean, "sd": sd, "lo": lo, "hi": hi})
+    for qid in found.keys("item", list(questions)):
+        lo, hi = bank.ranges[qid] if bank and qid in questions else (None, None)
+        text = questions[qid].text if qid in questions else qid
+        rows.append({"id": qid, "text": text, **found.stats(("item", qid)), "lo": lo, "hi": hi})
     return rows
 
 
 def _reliability(bank: Bank | None, found: Sums) -> list[dict[str, Any]]:
     rows = []
-    for kind, sid in sorted(found.cells):
-        if kind == "alpha" and ":" not in sid:
-            keys = [sid, *(key for k, key in found.cells if k == kind and key.startswith(sid + ":"))]
-            parts = {key.partition(":")[2]: tuple(found.cells[(kind, key)]) for key in keys}
-            n = found.n((kind, sid))
-            rows.append(
-                {
-                    "id": sid,
-                    "label": bank.scales[sid].label if bank and sid in bank.scales else sid,
-                    "items": len(parts) - 1,
-                    "n": n,
-                    "alpha": None if n is None else cronbach_alpha(parts),  # type: ignore[arg-type]
-                }
-            )
+    for sid in sorted(key for key in found.keys("alpha") if ":" not in key):
+        keys = [sid, *(key for key in found.keys("alpha") if key.startswith(sid + ":"))]
+        parts = {key.partition(":")[2]: tuple(found.cells[("alpha", key)]) for key in keys}
+        n = found.n(("alpha", sid))
+        label = bank.scales[sid].label if bank and sid in bank.scales else sid
+        alpha = None if n is None else cronbach_alpha(parts)  # type: ignore[arg-type]
+        rows.append({"id": sid, "label": label, "items": len(parts) - 1, "n": n, "alpha": alpha})
     return rows
 
 

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from quiz.store import reads, tables, writes
+from quiz.store import tables, writes
 from quiz.store.records import KINDS, Record, record_from
 
-__all__ = ["Record", "Store", "record_from"]
+__all__ = ["HEAD", "Record", "Store", "iso_week", "record_from"]
+HEAD = ("quiz_id", "bank_version", "day", "locale", "origin", "outcome", "consent", "careless")
+
+
+def iso_week(day: date) -> str:
+    """Name a day's ISO week, like 2025-W07."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 class Store:
@@ -54,41 +63,74 @@ class Store:
             return writes.purge(conn, before, tokens_before or before)
 
     def months(self, quiz_id: str, first: date, last: date, kinds: Iterable[str] = KINDS) -> list[tuple[Any, ...]]:
-        """Return the monthly sums (of some kinds) of a quiz from the month `first` to the month `last`."""
+        """Return some kinds of sums from the month `first` to `last`: (month, version, site, kind, key, n, s, s2)."""
+        m = tables.monthly.c
+        q = sa.select(m.month, m.bank_version, m.origin, m.kind, m.key, m.n, m.total, m.total_sq).where(
+            m.quiz_id == quiz_id, m.month >= first, m.month <= last, m.kind.in_(list(kinds))
+        )
         with self.engine.connect() as conn:
-            return reads.month_rows(conn, quiz_id, first, last, kinds)
+            return [tuple(row) for row in conn.execute(q).all()]
 
     def funnel(
         self, quiz_id: str, first: date, last: date, events: Iterable[str] = writes.EVENTS
     ) -> list[tuple[date, str, str, int]]:
-        """Return a quiz's funnel counts (of some events) by day."""
+        """Return some events of a quiz's funnel counts from `first` to `last` as (day, step, event, count)."""
+        f = tables.funnel.c
+        q = sa.select(f.day, f.step, f.event, f.count).where(
+            f.quiz_id == quiz_id, f.day >= first, f.day <= last, f.event.in_(list(events))
+        )
         with self.engine.connect() as conn:
-            return reads.funnel_rows(conn, quiz_id, first, last, events)
+            return [(d, s, e, int(n)) for d, s, e, n in conn.execute(q).all()]
 
     def active(self, quiz_id: str) -> tuple[list[date], list[date]]:
-        """Return the days with funnel counts and the months with sums."""
+        """Return the days with funnel counts and the months with sums, for the period menus."""
+        f, m = tables.funnel.c, tables.monthly.c
         with self.engine.connect() as conn:
-            return reads.active(conn, quiz_id)
+            days = conn.scalars(sa.select(f.day).where(f.quiz_id == quiz_id).distinct().order_by(f.day))
+            months = conn.scalars(sa.select(m.month).where(m.quiz_id == quiz_id).distinct().order_by(m.month))
+            return list(days), list(months)
 
     def quizzes(self) -> list[str]:
-        """List the quizzes with stored data."""
+        """List the quizzes with any stored sums or counts."""
+        found = sa.union(sa.select(tables.monthly.c.quiz_id), sa.select(tables.funnel.c.quiz_id)).subquery()
         with self.engine.connect() as conn:
-            return reads.quizzes(conn)
+            return sorted(conn.scalars(sa.select(found.c.quiz_id)))
 
     def count(self, quiz_id: str | None = None) -> int:
-        """Count the stored responses."""
+        """Count the stored responses, of one quiz or of all."""
+        q = sa.select(sa.func.count()).select_from(tables.responses)
         with self.engine.connect() as conn:
-            return reads.count(conn, quiz_id)
+            return int(conn.scalar(q if quiz_id is None else q.where(tables.responses.c.quiz_id == quiz_id)) or 0)
 
-    def responses(self, quiz_id: str | None = None) -> Iterator[dict[str, Any]]:
-        """Yield the stored responses one at a time, holding one connection while the caller reads."""
+    def responses(self, quiz_id: str | None = None, batch: int = 2000) -> Iterator[dict[str, Any]]:
+        """Yield each response as {head fields, "answers": {...}, "scores": {scale: (raw, score)}}, in id order."""
+        r, s = tables.responses, tables.response_scores
+        # Answers come back as text and are parsed once per response, not once per joined score row.
+        q = (
+            sa.select(r.c.id, *[r.c[h] for h in HEAD], sa.cast(r.c.answers, sa.Text), s.c.scale, s.c.raw, s.c.score)
+            .select_from(r.outerjoin(s, s.c.response_id == r.c.id))
+            .order_by(r.c.id)
+        )
+        if quiz_id is not None:
+            q = q.where(r.c.quiz_id == quiz_id)
+        width = len(HEAD) + 1
         with self.engine.connect() as conn:
-            yield from reads.responses(conn, quiz_id)
+            for _, group in groupby(conn.execution_options(yield_per=batch).execute(q), key=lambda row: row[0]):
+                rows = list(group)
+                found = dict(zip(HEAD, rows[0][1:width], strict=True))
+                found["answers"] = json.loads(rows[0][width])
+                found["scores"] = {row[width + 1]: (row[width + 2], row[width + 3]) for row in rows if row[width + 1]}
+                yield found
 
     def site_weeks(self) -> Counter[tuple[str, str, str | None]]:
         """Count responses per quiz, ISO week and site."""
+        r = tables.responses.c
+        found: Counter[tuple[str, str, str | None]] = Counter()
+        q = sa.select(r.quiz_id, r.day, r.origin, sa.func.count()).group_by(r.quiz_id, r.day, r.origin)
         with self.engine.connect() as conn:
-            return reads.site_weeks(conn)
+            for quiz_id, day, origin, n in conn.execute(q):
+                found[(quiz_id, iso_week(day), origin)] += int(n)
+        return found
 
     def settings(self, names: Iterable[str]) -> dict[str, str]:
         """Return the named settings the coach saved."""

@@ -29,15 +29,10 @@ DEFAULTS = {  # setting -> the default when neither the server nor the coach set
 BULKY = {"coach_photo"}  # read only when asked for, not with the rest on every request
 
 
-def config_key(name: str) -> str:
-    """Return the config key (QUIZ_ and this in the environment) that sets a setting on the server."""
-    return name.upper()
-
-
 def from_server(name: str) -> str | None:
     """Return a setting's value when the server sets it (a QUIZ_ variable, or config.py unlike the default)."""
-    value = current_app.config.get(config_key(name))
-    if value is None or (str(value) == DEFAULTS[name] and f"QUIZ_{config_key(name)}" not in os.environ):
+    value = current_app.config.get(name.upper())
+    if value is None or (str(value) == DEFAULTS[name] and f"QUIZ_{name.upper()}" not in os.environ):
         return None
     return str(value)
 

@@ -46,11 +46,7 @@ def home() -> Any:
 
 
 HOST = re.compile(r"(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::(?P<port>[0-9]{1,5}))?")
-
-
 YEAR = 365 * 24 * 3600
-
-
 TEXT = {"text/html", "text/css", "text/javascript", "application/json", "image/svg+xml"}
 
 

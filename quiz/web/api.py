@@ -6,7 +6,6 @@ import math
 from typing import Any
 
 from flask import Blueprint, abort, current_app, make_response, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from quiz.bank import Bank
 from quiz.engine import report
@@ -16,12 +15,6 @@ from quiz.web.limits import TOO_MANY, finish_allowed, limiter, submit_limit
 from quiz.web.tokens import StateError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-@bp.errorhandler(HTTPException)
-def json_error(exc: HTTPException) -> tuple[dict[str, Any], int]:
-    """Answer every API error as JSON, never as an HTML page or a stack trace."""
-    return {"errors": {"request": exc.description or exc.name}}, exc.code or 500
 
 
 @bp.get("/quizzes")

@@ -78,15 +78,11 @@ def theme_css_url() -> str:
     return url_for("embed.theme_css", **values)
 
 
-def config_theme() -> dict[str, object]:
-    """Return the theme values set in the config (QUIZ_THEME_ACCENT, _FONT, _RADIUS, _MODE)."""
-    return {key: setting(f"theme_{key}") for key in theme.CLEANERS}
-
-
 @bp.get("/theme.css")
 def theme_css() -> Response:
-    """Serve the theme as CSS custom properties: config values, overridden by valid query values."""
-    body = theme.css(theme.theme_from(config_theme(), request.args))
+    """Serve the theme as CSS custom properties: the theme settings, overridden by valid query values."""
+    settings = {key: setting(f"theme_{key}") for key in theme.CLEANERS}
+    body = theme.css(theme.theme_from(settings, request.args))
     response = Response(body, mimetype="text/css")
     response.cache_control.public = True
     response.cache_control.max_age = THEME_MAX_AGE

@@ -62,7 +62,6 @@ def show(quiz_id: str, token: str) -> str:
         crisis=place if crisis or outcome.crisis_lines else None,
         crisis_level=crisis_level(scores.answers),
         crisis_result=crisis,
-        texts=support.directory().texts,
         countries=countries(),
         country_action=url_for(".show", quiz_id=quiz_id, token=token),
     )
@@ -84,8 +83,6 @@ def help_page(quiz_id: str) -> str:
         "quiz/help.html",
         bank=bank,
         crisis=resources(),
-        crisis_level=0,
-        texts=support.directory().texts,
         countries=countries(),
         country_action=url_for(".help_page", quiz_id=quiz_id),
     )

@@ -105,7 +105,6 @@ def init_app(app: Flask) -> None:
         origins = parse_origins(app.config.get("EMBED_ORIGINS"))
     except ValueError as exc:
         raise ValueError(f"QUIZ_EMBED_ORIGINS: {exc}") from None
-    app.extensions["quiz.embed_origins"] = origins
     if app.logger.level == logging.NOTSET:
         # Without a level Flask's logger drops INFO, and this start-up line is the coach's only confirmation.
         app.logger.setLevel(logging.INFO)

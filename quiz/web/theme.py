@@ -13,17 +13,7 @@ MAX_RADIUS = 24
 MIN_CONTRAST = 4.5
 
 GENERIC_FAMILIES = frozenset(
-    {
-        "serif",
-        "sans-serif",
-        "monospace",
-        "cursive",
-        "system-ui",
-        "ui-serif",
-        "ui-sans-serif",
-        "ui-rounded",
-        "ui-monospace",
-    }
+    "serif sans-serif monospace cursive system-ui ui-serif ui-sans-serif ui-rounded ui-monospace".split()
 )
 NAMED_STACKS = {
     "system": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',

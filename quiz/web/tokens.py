@@ -27,6 +27,7 @@ STATE_INFO = b"quiz.state.v2"
 RESULT_INFO = b"quiz.result-permalink.v2"
 SPENT_INFO = b"quiz.spent-form-token.v1"
 NONCE_BYTES = 12
+TAMPERED = "This page has expired or its hidden data was changed."
 
 
 class StateError(ValueError):
@@ -64,7 +65,7 @@ class Sealer:
             data = self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None)
             return json.loads(zlib.decompress(data))
         except (InvalidTag, binascii.Error, UnicodeError, ValueError, zlib.error) as exc:
-            raise StateError("This page has expired or its hidden data was changed.") from exc
+            raise StateError(TAMPERED) from exc
 
 
 class Tokens:
@@ -86,7 +87,7 @@ class Tokens:
         """Return the token's age in seconds; raise StateError unless it is ours, fresh, and for this bank."""
         payload = self._form.open(token)
         if not isinstance(payload, dict) or not isinstance(payload.get("n"), str):
-            raise StateError("This page has expired or its hidden data was changed.")
+            raise StateError(TAMPERED)
         if (payload.get("q"), payload.get("v")) != (bank.id, bank.version):
             raise StateError("This form was made for another quiz or an older version of it.")
         return self._age(payload)
@@ -103,7 +104,7 @@ class Tokens:
             "v": bank.version,
             "t": int(time.time()),
             "at": state.at,
-            "a": _plain(state.answers),
+            "a": state.answers,  # JSON writes a multiple choice (a tuple) as a list
             "r": list(state.rendered),
             "c": state.consent,
             "o": state.origin,
@@ -128,7 +129,7 @@ class Tokens:
     def result_token(self, bank: Bank, answers: dict[str, AnswerValue]) -> str:
         """Encrypt the answers and the link's expiry into a permalink token; nothing in it is readable."""
         # Answers go as a list in question order (the bank version pins the order), which keeps the link short.
-        values = [_plain_value(answers.get(qid)) for qid in _order(bank)]
+        values = [answers.get(qid) for qid in _order(bank)]
         expires = int(time.time()) + self.result_max_age if self.result_max_age > 0 else None
         return self._result.seal({"q": bank.id, "v": bank.version, "x": expires, "a": values})
 
@@ -152,7 +153,7 @@ class Tokens:
         """Return how long ago a form token or state was issued; raise StateError past max_age."""
         issued = payload.get("t") if isinstance(payload, dict) else None
         if not isinstance(issued, int):
-            raise StateError("This page has expired or its hidden data was changed.")
+            raise StateError(TAMPERED)
         age = time.time() - issued
         if age > self.max_age:
             raise StateError("This page has expired. Please start again.")
@@ -163,14 +164,6 @@ def derive_key(secret_key: str | bytes, info: bytes) -> bytes:
     """Derive a 32-byte key for one use from the app's secret, so rotating the secret retires every token."""
     secret = secret_key.encode() if isinstance(secret_key, str) else secret_key
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
-
-
-def _plain(answers: dict[str, AnswerValue]) -> dict[str, Any]:
-    return {k: _plain_value(v) for k, v in answers.items()}
-
-
-def _plain_value(value: AnswerValue | None) -> Any:
-    return list(value) if isinstance(value, tuple) else value
 
 
 def _order(bank: Bank) -> list[str]:
