@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from answer_sets import THRIVING
 from hypothesis import given, settings
 from test_properties import assessed, complete_answers
@@ -67,3 +68,31 @@ def test_figure_json_cannot_close_its_script_element():
     text = charts.figure_json(charts.areas_figure([charts.AreaGap("</script><b>&", 10)]))
     assert "</" not in text and "<b>" not in text and "&" not in text
     assert json.loads(text)["data"][0]["y"] == ["</script><b>&"]
+
+
+def test_every_figure_the_pages_draw_is_valid_for_plotly(bank):
+    """The app writes plain figure dicts; plotly's validating graph_objects must accept each one as it is."""
+    import plotly.graph_objects as go
+
+    from quiz.coach import charts as coach_charts
+
+    scores, _ = assess(bank, THRIVING)
+    view = {
+        "outcomes": [{"label": "Coaching", "n": 12}, {"label": "Therapy first", "n": None}],
+        "areas": [{"label": "Work and career", "mean": 41.5}],
+        "funnel": [{"label": "Mood", "n": 30, "conditional": False}, {"label": "More", "n": 9, "conditional": True}],
+        "trend": [{"label": "Mar 2025", "started": 40, "finished": 31}, {"label": "Apr 2025", "started": 9}],
+        "scales": [{"label": "WHO-5", "mean": 62.0}],
+    }
+    view["trend"][1]["finished"] = None
+    texts = [charts.figure_json(charts.areas_figure(charts.area_gaps(bank, scores)))]
+    texts.append(charts.figure_json(charts.map_figure(40, 60)))
+    texts += [draw(view) for draw in coach_charts.FIGURES.values()]
+    assert len(texts) == 7 and all(texts)
+    for text in texts:
+        figure = json.loads(text)
+        figure.pop("config")
+        go.Figure(figure)  # raises ValueError naming any property plotly does not know
+    bad = {"data": [{"type": "bar", "orientaton": "h"}], "layout": {}}
+    with pytest.raises(ValueError, match="orientaton"):
+        go.Figure(bad)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import plotly.graph_objects as go
-
-from quiz.charts import figure_json
+from quiz.charts import Figure, figure_json
 
 BLUE, ORANGE, GREY = "#1d70b8", "#b25400", "#6f777b"
+BAR_COLOUR = {"color": BLUE}
 TICKS = {"size": 13}
 # One template for every figure: text of 12 px or more, no background (the page's own colours show through;
 # coach-charts.js sets the text colour from the page, so light and dark both read), and quiet grid lines.
-TEMPLATE = go.layout.Template(
-    layout={
+TEMPLATE = {
+    "layout": {
         "font": {"size": 14, "family": "system-ui, sans-serif"},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
@@ -25,7 +24,7 @@ TEMPLATE = go.layout.Template(
         "legend": {"orientation": "h", "y": -0.25, "font": TICKS},
         "hoverlabel": {"font": {"size": 14}},
     }
-)
+}
 
 
 def step(largest: float) -> float:
@@ -56,15 +55,16 @@ def wrap(label: str, width: int = 22) -> str:
 
 def _bars(labels: list[str], values: list[float], axis: dict[str, Any], **bar: Any) -> str:
     """Draw horizontal bars, first label on top, sized to the number of bars."""
-    bar.setdefault("marker", {"color": BLUE})
-    fig = go.Figure(go.Bar(y=[wrap(t) for t in labels], x=values, orientation="h", **bar))
-    fig.update_layout(
-        template=TEMPLATE,
-        height=80 + 44 * len(labels),
-        xaxis=axis,
-        yaxis={"autorange": "reversed", "fixedrange": True},
-        showlegend=False,
-    )
+    bar.setdefault("marker", BAR_COLOUR)
+    trace = {"type": "bar", "y": [wrap(t) for t in labels], "x": values, "orientation": "h", **bar}
+    layout = {
+        "template": TEMPLATE,
+        "height": 80 + 44 * len(labels),
+        "xaxis": axis,
+        "yaxis": {"autorange": "reversed", "fixedrange": True},
+        "showlegend": False,
+    }
+    fig: Figure = {"data": [trace], "layout": layout}
     return figure_json(fig)
 
 
@@ -105,15 +105,12 @@ def trend(view: dict[str, Any]) -> str | None:
     if not any(r["started"] for r in rows):
         return None
     labels = [r["label"] for r in rows]
-    fig = go.Figure(
-        [
-            go.Bar(x=labels, y=[r["started"] for r in rows], name="Started", marker_color=BLUE),
-            go.Scatter(x=labels, y=[r["finished"] for r in rows], name="Finished", mode="lines+markers"),
-        ]
-    )
+    started = {"type": "bar", "name": "Started", "x": labels, "y": [r["started"] for r in rows], "marker": BAR_COLOUR}
+    finished: dict[str, Any] = {"type": "scatter", "name": "Finished", "x": labels, "y": [r["finished"] for r in rows]}
+    finished |= {"mode": "lines+markers", "line": {"color": ORANGE}}
     largest = max(r["started"] or 0 for r in rows)
-    fig.update_layout(template=TEMPLATE, height=320, yaxis=_counts(largest), xaxis={"type": "category"})
-    fig.update_traces(selector={"type": "scatter"}, line_color=ORANGE)
+    layout = {"template": TEMPLATE, "height": 320, "yaxis": _counts(largest), "xaxis": {"type": "category"}}
+    fig: Figure = {"data": [started, finished], "layout": layout}
     return figure_json(fig)
 
 
