@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import importlib
-from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from answer_sets import THRIVING
 from api_helpers import started
 from test_taker import QUIZ, Taker, hidden, outcome_of
 
 from quiz import create_app
-from quiz.store import Store
-from quiz.store.database import make_engine, migrate
-from tests.storage_helpers import pg_url, reset_pg
 
 RESPONSES = "/api/v1/quizzes/coaching-fit/responses"
 TOKENS = importlib.import_module("quiz.web.tokens")  # the module, which quiz.web's tokens() function shadows
@@ -162,24 +157,3 @@ def test_past_the_limit_a_quiz_still_finishes_but_is_not_kept(tmp_path, monkeypa
     assert kept(app)[0] == 2
     response = takers[0].client.post(RESPONSES, json=started(takers[0].client, {"answers": THRIVING}))
     assert response.status_code == 429, "the API shares the address's allowance of finished quizzes"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-    else:
-        url = pg_url()
-        reset_pg(url)
-        engine = make_engine(url)
-    migrate(engine)
-    yield Store(engine)
-    engine.dispose()
-
-
-def test_store_spend_says_true_only_the_first_time(store):
-    day = date(2026, 12, 1)
-    assert store.spend("a" * 64, day) is True
-    assert store.spend("a" * 64, day) is False
-    assert store.spend("a" * 64, date(2026, 12, 2)) is False
-    assert store.spend("b" * 64, day) is True

@@ -107,6 +107,8 @@ def test_a_token_is_spent_once(store, bank):
     today = date(2025, 3, 1)
     assert store.spend("a" * 64, today) is True
     assert store.spend("a" * 64, today) is False
+    assert store.spend("a" * 64, date(2025, 3, 2)) is False, "a spent token stays spent the next day"
+    assert store.spend("b" * 64, today) is True
 
 
 def test_a_token_is_spent_once_when_four_threads_race(store):
