@@ -110,7 +110,7 @@ def _check_scales(bank: Bank) -> Iterator[Problem]:
             yield (*at, *where), f"unknown question '{item}'"
         scorable = all(i in questions and questions[i].kind != "multi" for i in scale.items)
         if scale.bands and scorable:
-            yield from _check_bands(scale.bands, bank.scale_range(scale), at)
+            yield from _check_bands(scale.bands, bank.scale_ranges[sid], at)
 
 
 def _in_scale(scale: Scale, question_id: str) -> bool:

@@ -431,10 +431,14 @@ class Bank(Frozen):
                 found.setdefault(item, []).append(sid)
         return {qid: tuple(sids) for qid, sids in found.items()}
 
-    def scale_range(self, scale: Scale) -> tuple[int, int]:
-        """Return the lowest and highest raw score a sum scale can reach."""
-        ranges = [self.ranges[item] for item in scale.items]
-        return sum(lo for lo, _ in ranges), sum(hi for _, hi in ranges)
+    @cached_property
+    def scale_ranges(self) -> dict[str, tuple[int, int]]:
+        """Return the lowest and highest raw score each sum scale can reach, by scale id."""
+        found = {}
+        for sid, scale in self.scales.items():
+            ranges = [self.ranges[item] for item in scale.items if item in self.ranges]
+            found[sid] = (sum(lo for lo, _ in ranges), sum(hi for _, hi in ranges))
+        return found
 
 
 AnswerValue = int | tuple[int, ...]

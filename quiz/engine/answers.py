@@ -113,7 +113,7 @@ class _ScoresSoFar(Mapping[str, ScaleScore]):
 
     def __getitem__(self, key: str) -> ScaleScore:
         if key not in self.known:
-            self.known[key] = score_scale(self.bank, self.bank.scales[key], self.answers)
+            self.known[key] = score_scale(self.bank, key, self.answers)
         return self.known[key]
 
     def __iter__(self) -> Iterator[str]:

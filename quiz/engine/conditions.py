@@ -57,7 +57,7 @@ class Facts:
 
 def holds(cond: Condition, facts: Facts) -> bool:
     """Say whether a condition holds; an unanswered item or an incomplete score never matches."""
-    if cond == "always":
+    if isinstance(cond, str):  # the one condition written as a word: "always"
         return True
     if isinstance(cond, AllOf):
         return all(holds(part, facts) for part in cond.all)

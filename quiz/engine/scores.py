@@ -29,7 +29,7 @@ class Scores(NamedTuple):
 def score(bank: Bank, walk: Walk) -> Scores:
     """Score the answers to shown questions: scales first, then indices, then flags in the bank's order."""
     answers = walk.answers
-    scales = {sid: score_scale(bank, scale, _with_skipped(scale, walk)) for sid, scale in bank.scales.items()}
+    scales = {sid: score_scale(bank, sid, _with_skipped(scale, walk)) for sid, scale in bank.scales.items()}
     indices = {iid: index_value(bank, index, scales, answers) for iid, index in bank.indices.items()}
     raised: list[str] = []
     for name, condition in bank.flags.items():  # a flag may read the flags raised before it
@@ -38,15 +38,16 @@ def score(bank: Bank, walk: Walk) -> Scores:
     return Scores(answers, scales, indices, tuple(raised), walk.shown)
 
 
-def score_scale(bank: Bank, scale: Scale, answers: Mapping[str, AnswerValue]) -> ScaleScore:
+def score_scale(bank: Bank, scale_id: str, answers: Mapping[str, AnswerValue]) -> ScaleScore:
     """Score one scale, prorating when enough of the items that apply to the person were answered."""
+    scale = bank.scales[scale_id]
     share = scale.min_answered or bank.min_answered
     if scale.method == "gap":
-        pairs = [pair for pair in scale.pairs if not _not_applicable(answers, *pair)]
+        pairs = [(s, i) for s, i in scale.pairs if NOT_APPLICABLE not in (answers.get(s), answers.get(i))]
         parts: list[float] = [g for pair in pairs if (g := area_gap(bank, *pair, answers)) is not None]
         count = len(pairs)
     else:
-        items = [item for item in scale.items if not _not_applicable(answers, item)]
+        items = [item for item in scale.items if answers.get(item) != NOT_APPLICABLE]
         parts = [v for item in items if (v := _scored(bank, item, answers)) is not None]
         count = len(items)
     if not parts or len(parts) / count < share:
@@ -56,13 +57,9 @@ def score_scale(bank: Bank, scale: Scale, answers: Mapping[str, AnswerValue]) ->
         return ScaleScore(raw, round(raw * 10, 1), None, len(parts), count)
     # prorated over every item, as the WSAS substitutes the mean for an item that does not apply; half rounds up
     total = int(sum(parts) * len(scale.items) / len(parts) + 0.5)
-    lo, hi = bank.scale_range(scale)
+    lo, hi = bank.scale_ranges[scale_id]
     score = round((total - lo) * 100 / (hi - lo), 1)
     return ScaleScore(total, score, band_of(scale.bands, total), len(parts), count)
-
-
-def _not_applicable(answers: Mapping[str, AnswerValue], *items: str) -> bool:
-    return any(answers.get(item) == NOT_APPLICABLE for item in items)
 
 
 def _with_skipped(scale: Scale, walk: Walk) -> Mapping[str, AnswerValue]:

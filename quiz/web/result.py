@@ -118,7 +118,7 @@ def score_tables(bank: Bank, scores: Scores) -> dict[str, Any]:
         if scale.reflection:
             reflections.append({"id": sid, "label": scale.label, "score": _num(found.score)})
             continue
-        lo, hi = bank.scale_range(scale)
+        lo, hi = bank.scale_ranges[sid]
         text = f"{_num(found.raw)} of {hi}" if lo == 0 else f"{_num(found.raw)} ({lo} to {hi})"
         if scale.source in PERCENT_TOO:
             text += f" ({_num(found.score)} of 100)"
