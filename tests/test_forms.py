@@ -39,8 +39,13 @@ def test_errors_say_in_a_few_words_what_to_do(bank):
     assert forms.read(bank, trauma(MultiDict()))[1] == {"ptsd_event": "Select an answer"}
 
 
-def test_prefilled_shows_earlier_answers(bank):
-    section = _section(bank, "hard_times")
-    form = forms.prefilled(forms.section_form(bank, section, ["ptsd_event", "ptsd_1"]), {"ptsd_event": 1, "ptsd_1": 0})
-    assert form.ptsd_event.data == 1 and form.ptsd_1.data == 0
-    assert [c.label for c in form.ptsd_event.choices] == ["Yes", "No"]
+def test_every_earlier_answer_shows_checked_and_nothing_else(app):
+    from quiz.bank.model import Option, Question, ResponseScale
+
+    fields = app.jinja_env.get_template("macros/fields.html").module
+    response = ResponseScale(options=tuple(Option(value=v, label=f"Choice {v}") for v in (1, 2, 3)))
+    picked = str(fields.question(Question(id="helps", text="What helps?", kind="multi"), response, 1, (1, 3)))
+    assert picked.count('type="checkbox"') == 3
+    assert [v for v in "123" if f'value="{v}" checked' in picked] == ["1", "3"]
+    single = str(fields.question(Question(id="one", text="Which?"), response, 2, (2,)))
+    assert [v for v in "123" if f'value="{v}" checked' in single] == ["2"] and 'type="radio"' in single

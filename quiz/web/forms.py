@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from wtforms import Form, RadioField, SelectMultipleField
@@ -36,12 +36,6 @@ def section_form(bank: Bank, section: Section, shown: Iterable[str]) -> type[For
     visible = set(shown)
     fields = {q.id: _field(bank, q) for q in section.questions if q.id in visible}
     return type(f"{section.id.title().replace('_', '')}Form", (Form,), fields)
-
-
-def prefilled(form_class: type[Form], answers: Mapping[str, AnswerValue]) -> Form:
-    """Return a form showing earlier answers, without validating anything."""
-    data = {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
-    return form_class(data=data)
 
 
 def read(bank: Bank, form: Form) -> tuple[dict[str, AnswerValue], dict[str, str]]:

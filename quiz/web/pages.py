@@ -198,21 +198,20 @@ def _step(
     """Show one step of the walk, its earlier answers filled in and any errors beside their questions."""
     section = bank.sections[index]
     shown = route.shown_in(index)
-    form = forms.prefilled(forms.section_form(bank, section, shown), route.answers)
     errors = errors or {}
-    for field in form:
-        field.errors = [errors[field.name]] if field.name in errors else []
     after = QuizState(section.id, route.answers, tuple(shown), state.consent, state.origin, state.confirmed)
-    questions = {qid: (bank.questions[qid], bank.response_of(bank.questions[qid])) for qid in shown}
+    questions = [
+        (bank.questions[qid], bank.response_of(bank.questions[qid]), _chosen(route.answers.get(qid)), errors.get(qid))
+        for qid in shown
+    ]
     k, n = route.position(index)
     return render_template(
         "quiz/step.html",
         bank=bank,
         section=section,
-        form=form,
         questions=questions,
         numbers={qid: at for at, qid in enumerate(shown, 1)},
-        errors=[(f.name, errors[f.name]) for f in form if f.name in errors],
+        errors=[(qid, errors[qid]) for qid in shown if qid in errors],
         added=added,
         again=again,
         k=k,
@@ -222,6 +221,13 @@ def _step(
         state=tokens().dump_state(bank, after),
         **_crisis(route.answers, lead),
     )
+
+
+def _chosen(answer: AnswerValue | None) -> tuple[int, ...]:
+    """Return the values an earlier answer picked, to show them checked."""
+    if answer is None:
+        return ()
+    return answer if isinstance(answer, tuple) else (answer,)
 
 
 def _crisis(answers: Mapping[str, AnswerValue], lead: bool) -> dict[str, Any]:
