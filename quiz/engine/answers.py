@@ -135,9 +135,9 @@ def walk(bank: Bank, answers: Mapping[str, AnswerValue]) -> Walk:
         before = len(shown)
         for question in section.questions:
             if question.show_if is None or holds(question.show_if, facts):
-                shown.append(question.id)
-                if question.id in answers:
-                    so_far.keep(question.id, answers[question.id])
+                shown.append(qid := question.id)
+                if qid in answers:
+                    so_far.keep(qid, answers[qid])
         if len(shown) > before:
             steps.append(index)
     return Walk(bank, so_far.answers, tuple(shown), tuple(steps))
