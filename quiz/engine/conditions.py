@@ -61,14 +61,14 @@ def holds(cond: Condition, facts: Facts) -> bool:
     """Say whether a condition holds; an unanswered item or an incomplete score never matches."""
     if isinstance(cond, Comparison):
         return compares(cond, facts)
-    if isinstance(cond, AllOf):
-        return all(holds(part, facts) for part in cond.all)
-    if isinstance(cond, AnyOf):
-        return any(holds(part, facts) for part in cond.any)
-    if isinstance(cond, NotOf):
-        return not holds(cond.not_, facts)
     if isinstance(cond, FlagIs):
         return cond.flag in facts.flags
+    if isinstance(cond, AnyOf):
+        return any(holds(part, facts) for part in cond.any)
+    if isinstance(cond, AllOf):
+        return all(holds(part, facts) for part in cond.all)
+    if isinstance(cond, NotOf):
+        return not holds(cond.not_, facts)
     return True  # the one condition written as a word: "always"
 
 
@@ -85,11 +85,11 @@ def compares(cond: ItemIs | ScaleIs | IndexIs, facts: Facts) -> bool:
 
 def value_of(target: ItemIs | ScaleIs | IndexIs | Ref, facts: Facts) -> float | None:
     """Return the number a comparison reads: an answer, a scale's raw or 0-100 score, or an index."""
-    if isinstance(target, ItemIs):
-        return number(facts.answers.get(target.item))
     if isinstance(target, ScaleIs):
         found = facts.scales.get(target.scale)
         return None if found is None else found.raw if target.measure == "raw" else found.score
+    if isinstance(target, ItemIs):
+        return number(facts.answers.get(target.item))
     if target.index is not None:  # an index, or a reference to one
         return facts.indices.get(target.index)
     found = facts.scales.get(target.scale or "")  # a reference to another scale reads its 0-100 score
