@@ -23,13 +23,9 @@ from quiz.bank.model import (
     ScaleIs,
 )
 
-OPERATORS: dict[str, Callable[[float, float], bool]] = {
-    "gte": operator.ge,
-    "gt": operator.gt,
-    "lte": operator.le,
-    "lt": operator.lt,
-    "eq": operator.eq,
-}
+OPERATORS: dict[str, Callable[[float, float], bool]] = dict(
+    gte=operator.ge, gt=operator.gt, lte=operator.le, lt=operator.lt, eq=operator.eq
+)
 
 
 class ScaleScore(NamedTuple):

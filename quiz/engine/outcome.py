@@ -89,18 +89,14 @@ def explain(bank: Bank, cond: Condition, facts: Facts) -> Iterator[tuple[str, st
     """Yield (what it is about, sentence) for the `because` parts of a condition that hold, following flags."""
     if isinstance(cond, Comparison):
         if cond.because and holds(cond, facts):
-            yield _subject(cond), fill(bank, cond, cond.because, facts)
+            subject = cond.item if isinstance(cond, ItemIs) else cond.scale if isinstance(cond, ScaleIs) else cond.index
+            yield subject, fill(bank, cond, cond.because, facts)
     elif isinstance(cond, FlagIs):
         yield from explain(bank, bank.flags[cond.flag], facts)
     elif isinstance(cond, AllOf | AnyOf):
         for part in cond.all if isinstance(cond, AllOf) else cond.any:
             if isinstance(part, Comparison) or holds(part, facts):  # a comparison is tried once, above
                 yield from explain(bank, part, facts)
-
-
-def _subject(cond: ItemIs | ScaleIs | IndexIs) -> str:
-    """Return what a comparison is about: its question, scale or index."""
-    return cond.item if isinstance(cond, ItemIs) else cond.scale if isinstance(cond, ScaleIs) else cond.index
 
 
 def fill(bank: Bank, cond: ItemIs | ScaleIs | IndexIs, template: str, facts: Facts) -> str:
