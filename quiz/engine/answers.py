@@ -71,8 +71,7 @@ class Walk:
 
     def previous_step(self, before: int) -> int | None:
         """Return the shown section before `before`, or None when the intro comes first."""
-        earlier = [i for i in self.steps if i < before]
-        return earlier[-1] if earlier else None
+        return max((i for i in self.steps if i < before), default=None)
 
     def position(self, index: int) -> tuple[int, int]:
         """Return (k, n) for "Step k of n"."""

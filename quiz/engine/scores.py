@@ -119,8 +119,7 @@ def _term_value(
         lo, hi = bank.ranges[term.item]
         return (answer - lo) / (hi - lo)
     names = (term.scale,) if term.scale is not None else term.max or term.min or ()
-    found = [scales[name].score for name in names]
-    if None in found:
+    found = [score for name in names if (score := scales[name].score) is not None]
+    if len(found) < len(names):
         return None
-    pick = min if term.min is not None else max
-    return pick(f for f in found if f is not None) / 100.0
+    return (min if term.min is not None else max)(found) / 100.0
