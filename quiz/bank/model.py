@@ -63,14 +63,10 @@ class Comparison(Frozen):
             raise ValueError(f"give exactly one of {', '.join(OPERATORS)}")
         return self
 
-    @property
+    @cached_property
     def operator(self) -> tuple[str, Operand]:
         """Return the one operator and its operand."""
-        for op in OPERATORS:
-            value = getattr(self, op)
-            if value is not None:
-                return op, value
-        raise AssertionError("validated to have one operator")
+        return next((op, value) for op in OPERATORS if (value := getattr(self, op)) is not None)
 
 
 class ItemIs(Comparison):

@@ -71,8 +71,7 @@ class Walk:
 
     def previous_step(self, before: int) -> int | None:
         """Return the shown section before `before`, or None when the intro comes first."""
-        earlier = [i for i in self.steps if i < before]
-        return earlier[-1] if earlier else None
+        return max((i for i in self.steps if i < before), default=None)
 
     def position(self, index: int) -> tuple[int, int]:
         """Return (k, n) for "Step k of n"."""
@@ -135,9 +134,9 @@ def walk(bank: Bank, answers: Mapping[str, AnswerValue]) -> Walk:
         before = len(shown)
         for question in section.questions:
             if question.show_if is None or holds(question.show_if, facts):
-                shown.append(question.id)
-                if question.id in answers:
-                    so_far.keep(question.id, answers[question.id])
+                shown.append(qid := question.id)
+                if qid in answers:
+                    so_far.keep(qid, answers[qid])
         if len(shown) > before:
             steps.append(index)
     return Walk(bank, so_far.answers, tuple(shown), tuple(steps))

@@ -12,22 +12,20 @@ from quiz.bank.model import (
     AllOf,
     AnswerValue,
     AnyOf,
+    Comparison,
     Condition,
     FlagIs,
     IndexIs,
     ItemIs,
     NotOf,
+    Number,
     Ref,
     ScaleIs,
 )
 
-OPERATORS: dict[str, Callable[[float, float], bool]] = {
-    "gte": operator.ge,
-    "gt": operator.gt,
-    "lte": operator.le,
-    "lt": operator.lt,
-    "eq": operator.eq,
-}
+OPERATORS: dict[str, Callable[[float, float], bool]] = dict(
+    gte=operator.ge, gt=operator.gt, lte=operator.le, lt=operator.lt, eq=operator.eq
+)
 
 
 class ScaleScore(NamedTuple):
@@ -57,39 +55,41 @@ class Facts:
 
 def holds(cond: Condition, facts: Facts) -> bool:
     """Say whether a condition holds; an unanswered item or an incomplete score never matches."""
-    if isinstance(cond, str):  # the one condition written as a word: "always"
-        return True
-    if isinstance(cond, AllOf):
-        return all(holds(part, facts) for part in cond.all)
-    if isinstance(cond, AnyOf):
-        return any(holds(part, facts) for part in cond.any)
-    if isinstance(cond, NotOf):
-        return not holds(cond.not_, facts)
+    if isinstance(cond, Comparison):
+        return compares(cond, facts)
     if isinstance(cond, FlagIs):
         return cond.flag in facts.flags
+    if isinstance(cond, AnyOf):
+        return any(holds(part, facts) for part in cond.any)
+    if isinstance(cond, AllOf):
+        return all(holds(part, facts) for part in cond.all)
+    if isinstance(cond, NotOf):
+        return not holds(cond.not_, facts)
+    return True  # the one condition written as a word: "always"
+
+
+def compares(cond: ItemIs | ScaleIs | IndexIs, facts: Facts) -> bool:
+    """Say whether a comparison holds; a multiple-choice answer matches when any option picked does."""
     name, operand = cond.operator
     compare = OPERATORS[name]
-    if isinstance(cond, ItemIs):  # a multiple-choice answer matches when any option picked does
-        answer = facts.answers.get(cond.item)
-        picked = answer if isinstance(answer, tuple) else (number(answer),)
-        return any(value is not None and compare(value, operand) for value in picked)  # type: ignore[arg-type]
+    if isinstance(cond, ItemIs) and isinstance(picked := facts.answers.get(cond.item), tuple):
+        return any(compare(value, operand) for value in picked)  # type: ignore[arg-type]
     left = value_of(cond, facts)
-    right = value_of(operand, facts) if isinstance(operand, Ref) else operand
+    right = operand if isinstance(operand, Number) else value_of(operand, facts)
     return left is not None and right is not None and compare(left, right)
 
 
 def value_of(target: ItemIs | ScaleIs | IndexIs | Ref, facts: Facts) -> float | None:
     """Return the number a comparison reads: an answer, a scale's raw or 0-100 score, or an index."""
+    if isinstance(target, ScaleIs):
+        found = facts.scales.get(target.scale)
+        return None if found is None else found.raw if target.measure == "raw" else found.score
     if isinstance(target, ItemIs):
         return number(facts.answers.get(target.item))
-    if isinstance(target, IndexIs):
+    if target.index is not None:  # an index, or a reference to one
         return facts.indices.get(target.index)
-    if isinstance(target, Ref) and target.index is not None:
-        return facts.indices.get(target.index)
-    found = facts.scales.get(target.scale or "")
-    if found is None:
-        return None
-    return found.raw if isinstance(target, ScaleIs) and target.measure == "raw" else found.score
+    found = facts.scales.get(target.scale or "")  # a reference to another scale reads its 0-100 score
+    return None if found is None else found.score
 
 
 def number(answer: AnswerValue | None) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from itertools import chain
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -63,9 +64,10 @@ def decide(bank: Bank, scores: Scores) -> Outcome:
     text = bank.guidance[chosen]
     variant = next((v for v in text.variants if holds(v.when, facts)), None)
     found: dict[str, str] = {}  # the first reason about each scale or screen, most important first
-    for cond in (rule, *text.explain):
-        for subject, sentence in explain(bank, cond, facts):
-            found.setdefault(subject, sentence)
+    for subject, sentence in chain.from_iterable(explain(bank, cond, facts) for cond in (rule, *text.explain)):
+        found.setdefault(subject, sentence)
+        if len(found) == MAX_REASONS:
+            break
     strain = area_strain(bank, scores.answers)
     chosen_by = variant or text  # a variant's own setting wins where it has one
     return Outcome(
@@ -73,7 +75,7 @@ def decide(bank: Bank, scores: Scores) -> Outcome:
         headline=(variant and variant.headline) or text.headline,
         body=chosen_by.body,
         call_to_action=(variant and variant.call_to_action) or text.call_to_action,
-        reasons=tuple(found.values())[:MAX_REASONS],
+        reasons=tuple(found.values()),
         profile=describe(bank, facts, strain),
         area_strain=strain,
         variant=variant.id if variant else None,
@@ -85,15 +87,16 @@ def decide(bank: Bank, scores: Scores) -> Outcome:
 
 def explain(bank: Bank, cond: Condition, facts: Facts) -> Iterator[tuple[str, str]]:
     """Yield (what it is about, sentence) for the `because` parts of a condition that hold, following flags."""
-    if isinstance(cond, AllOf | AnyOf):
-        for part in cond.all if isinstance(cond, AllOf) else cond.any:
-            if (not isinstance(part, Comparison) or part.because) and holds(part, facts):
-                yield from explain(bank, part, facts)
+    if isinstance(cond, Comparison):
+        if cond.because and holds(cond, facts):
+            subject = cond.item if isinstance(cond, ItemIs) else cond.scale if isinstance(cond, ScaleIs) else cond.index
+            yield subject, fill(bank, cond, cond.because, facts)
     elif isinstance(cond, FlagIs):
         yield from explain(bank, bank.flags[cond.flag], facts)
-    elif isinstance(cond, ItemIs | ScaleIs | IndexIs) and cond.because and holds(cond, facts):
-        subject = cond.item if isinstance(cond, ItemIs) else cond.scale if isinstance(cond, ScaleIs) else cond.index
-        yield subject, fill(bank, cond, cond.because, facts)
+    elif isinstance(cond, AllOf | AnyOf):
+        for part in cond.all if isinstance(cond, AllOf) else cond.any:
+            if isinstance(part, Comparison) or holds(part, facts):  # a comparison is tried once, above
+                yield from explain(bank, part, facts)
 
 
 def fill(bank: Bank, cond: ItemIs | ScaleIs | IndexIs, template: str, facts: Facts) -> str:

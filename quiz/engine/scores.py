@@ -32,8 +32,9 @@ def score(bank: Bank, walk: Walk) -> Scores:
     scales = {sid: score_scale(bank, sid, _with_skipped(scale, walk)) for sid, scale in bank.scales.items()}
     indices = {iid: index_value(bank, index, scales, answers) for iid, index in bank.indices.items()}
     raised: list[str] = []
-    for name, condition in bank.flags.items():  # a flag may read the flags raised before it
-        if holds(condition, Facts(answers, scales, indices, raised)):
+    facts = Facts(answers, scales, indices, raised)  # a flag may read the flags raised before it
+    for name, condition in bank.flags.items():
+        if holds(condition, facts):
             raised.append(name)
     return Scores(answers, scales, indices, tuple(raised), walk.shown)
 
@@ -48,7 +49,7 @@ def score_scale(bank: Bank, scale_id: str, answers: Mapping[str, AnswerValue]) -
         count = len(pairs)
     else:
         items = [item for item in scale.items if answers.get(item) != NOT_APPLICABLE]
-        parts = [v for item in items if (v := _scored(bank, item, answers)) is not None]
+        parts = [_scored(bank, item, value) for item in items if (value := number(answers.get(item))) is not None]
         count = len(items)
     if not parts or len(parts) / count < share:
         return ScaleScore(None, None, None, len(parts), count)
@@ -63,19 +64,18 @@ def score_scale(bank: Bank, scale_id: str, answers: Mapping[str, AnswerValue]) -
 
 
 def _with_skipped(scale: Scale, walk: Walk) -> Mapping[str, AnswerValue]:
-    """Return the walk's answers, with a 0 for each item a show-if skipped when the scale scores them so."""
+    """Return the answers a scale reads, with a 0 for each item a show-if skipped when the scale scores them so."""
     if not scale.skipped_as_zero:
         return walk.answers
-    return {**{item: 0 for item in scale.items if item not in walk.shown}, **walk.answers}
+    return {item: walk.answers.get(item, 0) for item in scale.items if item in walk.answers or item not in walk.shown}
 
 
-def _scored(bank: Bank, item: str, answers: Mapping[str, AnswerValue]) -> int | None:
-    """Return an item's scored value, a reverse-keyed one turned around; None when unanswered."""
-    value = number(answers.get(item))
-    if value is None:
-        return None
+def _scored(bank: Bank, item: str, value: int) -> int:
+    """Return an answer's scored value, a reverse-keyed one turned around."""
+    if not bank.questions[item].reverse:
+        return value
     lo, hi = bank.ranges[item]
-    return lo + hi - value if bank.questions[item].reverse else value
+    return lo + hi - value
 
 
 def area_gap(bank: Bank, satisfaction: str, importance: str, answers: Mapping[str, AnswerValue]) -> float | None:
@@ -119,8 +119,7 @@ def _term_value(
         lo, hi = bank.ranges[term.item]
         return (answer - lo) / (hi - lo)
     names = (term.scale,) if term.scale is not None else term.max or term.min or ()
-    found = [scales[name].score for name in names]
-    if None in found:
+    found = [score for name in names if (score := scales[name].score) is not None]
+    if len(found) < len(names):
         return None
-    pick = min if term.min is not None else max
-    return pick(f for f in found if f is not None) / 100.0
+    return (min if term.min is not None else max)(found) / 100.0
