@@ -47,10 +47,13 @@ class Store:
         with self.engine.begin() as conn:
             writes.save(conn, records)
 
-    def spend(self, digest: str, day: date) -> bool:
-        """Mark a single-use token spent; say whether this was its first use."""
+    def spend(self, digest: str, day: date, records: Iterable[Record] = ()) -> bool:
+        """Mark a single-use token spent and store the responses it came with, all or nothing; say if it was unused."""
         with self.engine.begin() as conn:
-            return writes.spend(conn, digest, day)
+            if not writes.spend(conn, digest, day):
+                return False
+            writes.save(conn, records)
+            return True
 
     def add_events(self, counts: Mapping[tuple[str, date, str, str], int]) -> None:
         """Add to the funnel counters, keyed by (quiz id, day, step, event)."""
