@@ -115,7 +115,6 @@ def keep(
     except sa.exc.SQLAlchemyError:
         log.exception("could not store a response for %s; the person still gets their result", bank.id)
         return None
-    _tidy_later()
     return record.id
 
 
@@ -130,23 +129,18 @@ def count(quiz_id: str, step_id: str, event: str) -> None:
 
 
 def spend(digest: str, record: Record | None = None) -> bool | None:
-    """Mark a single-use token used, and keep the response it came with in the same transaction, all or nothing.
+    """Mark a single-use token used and keep the response it came with, all or nothing; purge old rows once a day.
 
     Return True the first time, False if it was used before, None if the database fails; only True keeps the response.
     """
+    found, days = store(), int(setting("retention_days") or 0)
     try:
-        first = store().spend(digest, today(), [record] if record else [])
+        first = found.spend(digest, today(), [record] if record else [])
     except sa.exc.SQLAlchemyError:
         log.exception("could not mark a single-use token as used, so nothing it came with is kept")
         return None
-    if first and record:
-        _tidy_later()
-    return first
-
-
-def _tidy_later() -> None:
-    found, days = store(), int(setting("retention_days") or 0)
     _after_response(lambda: tidy(found, days))
+    return first
 
 
 def tidy(found: Store, retention_days: int, force: bool = False) -> int:
