@@ -12,6 +12,7 @@ from api_helpers import started
 from test_taker import QUIZ, Taker, hidden, outcome_of
 
 from quiz import create_app
+from quiz.store import writes
 
 RESPONSES = "/api/v1/quizzes/coaching-fit/responses"
 TOKENS = importlib.import_module("quiz.web.tokens")  # the module, which quiz.web's tokens() function shadows
@@ -85,6 +86,20 @@ def test_a_start_token_stores_one_response_once(app, client):
     assert first.status_code == 200 and first.get_json()["stored"] is True
     again = client.post(RESPONSES, json=body)
     assert again.status_code == 409 and "already used" in again.get_json()["errors"]["token"]
+    assert kept(app)[0] == 1
+
+
+def test_a_failed_save_leaves_the_start_token_unused(app, client, monkeypatch):
+    def failing(conn, records):
+        raise sa.exc.OperationalError("INSERT", {}, Exception("database down"))
+
+    body = started(client, {"answers": THRIVING, "consent": True})
+    with monkeypatch.context() as patched:
+        patched.setattr(writes, "save", failing)
+        down = client.post(RESPONSES, json=body)
+    assert down.status_code == 200 and down.get_json()["stored"] is False and down.get_json()["outcome"]
+    again = client.post(RESPONSES, json=body)
+    assert again.status_code == 200 and again.get_json()["stored"] is True
     assert kept(app)[0] == 1
 
 

@@ -111,6 +111,16 @@ def test_a_token_is_spent_once(store, bank):
     assert store.spend("b" * 64, today) is True
 
 
+def test_a_token_and_the_responses_it_came_with_are_kept_all_or_nothing(store, records):
+    today = date(2025, 3, 1)
+    assert store.spend("e" * 64, today, records[:1]) is True
+    assert store.spend("e" * 64, today, records[1:2]) is False, "a used token keeps nothing more"
+    with pytest.raises(sa.exc.IntegrityError):
+        store.spend("f" * 64, today, [records[2], records[2]])  # the same id twice: the save fails
+    assert store.spend("f" * 64, today) is True, "a failed save leaves its token unused"
+    assert store.count() == 1 and sums(store)[("responses", "")][0] == 1
+
+
 def test_a_token_is_spent_once_when_four_threads_race(store):
     today = date(2025, 3, 1)
     results: list[bool] = []

@@ -18,6 +18,9 @@ from quiz.store.records import KINDS, Record, record_from
 
 __all__ = ["HEAD", "Record", "Store", "iso_week", "record_from"]
 HEAD = ("quiz_id", "bank_version", "day", "locale", "origin", "outcome", "consent", "careless")
+SETTINGS = sa.select(tables.settings.c.name, tables.settings.c.value).where(
+    tables.settings.c.name.in_(sa.bindparam("names", expanding=True))
+)
 
 
 def iso_week(day: date) -> str:
@@ -47,10 +50,13 @@ class Store:
         with self.engine.begin() as conn:
             writes.save(conn, records)
 
-    def spend(self, digest: str, day: date) -> bool:
-        """Mark a single-use token spent; say whether this was its first use."""
+    def spend(self, digest: str, day: date, records: Iterable[Record] = ()) -> bool:
+        """Mark a single-use token spent and store the responses it came with, all or nothing; say if it was unused."""
         with self.engine.begin() as conn:
-            return writes.spend(conn, digest, day)
+            if not writes.spend(conn, digest, day):
+                return False
+            writes.save(conn, records)
+            return True
 
     def add_events(self, counts: Mapping[tuple[str, date, str, str], int]) -> None:
         """Add to the funnel counters, keyed by (quiz id, day, step, event)."""
@@ -134,9 +140,8 @@ class Store:
 
     def settings(self, names: Iterable[str]) -> dict[str, str]:
         """Return the named settings the coach saved."""
-        s = tables.settings.c
         with self.engine.connect() as conn:
-            return dict(conn.execute(sa.select(s.name, s.value).where(s.name.in_(list(names)))).all())
+            return dict(conn.execute(SETTINGS, {"names": list(names)}).all())
 
     def save_settings(self, values: Mapping[str, str | None]) -> None:
         """Save settings; None deletes one, so its default applies again."""

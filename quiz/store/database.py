@@ -18,7 +18,7 @@ from flask import Flask, Response, after_this_request, current_app, has_request_
 
 from quiz.bank.model import Bank
 from quiz.engine import Outcome, Scores
-from quiz.store import Store, record_from
+from quiz.store import Record, Store, record_from
 from quiz.store.records import best_locale
 from quiz.store.settings import setting
 from quiz.store.writes import EVENTS
@@ -97,20 +97,24 @@ def locale_for(bank: Bank, accept_language: str | None) -> str:
     return best_locale(accept_language, [bank.locale])
 
 
+def record_for(
+    bank: Bank, scores: Scores, outcome: Outcome, origin: str | None, locale: str, careless: bool | None = None
+) -> Record:
+    """Build the response to keep: today's date, the origin only if allowed, the locale only if it is the bank's."""
+    origin = allowed_origin(origin, setting("embed_origins"))
+    return record_from(bank, scores, outcome, today(), origin, locale if locale == bank.locale else None, careless)
+
+
 def keep(
     bank: Bank, scores: Scores, outcome: Outcome, origin: str | None, locale: str, careless: bool | None = None
 ) -> str | None:
     """Store a finished response the person agreed to keep; return its random id, or None if it was not stored."""
-    origin = allowed_origin(origin, setting("embed_origins"))
-    record = record_from(bank, scores, outcome, today(), origin, locale if locale == bank.locale else None, careless)
-    found = store()
+    record = record_for(bank, scores, outcome, origin, locale, careless)
     try:
-        found.save([record])
+        store().save([record])
     except sa.exc.SQLAlchemyError:
         log.exception("could not store a response for %s; the person still gets their result", bank.id)
         return None
-    days = int(setting("retention_days") or 0)
-    _after_response(lambda: tidy(found, days))
     return record.id
 
 
@@ -124,13 +128,19 @@ def count(quiz_id: str, step_id: str, event: str) -> None:
         log.exception("could not count a funnel event for %s", quiz_id)
 
 
-def spend(digest: str) -> bool | None:
-    """Mark a single-use token used: True the first time, False if used before, None if the database fails."""
+def spend(digest: str, record: Record | None = None) -> bool | None:
+    """Mark a single-use token used and keep the response it came with, all or nothing; purge old rows once a day.
+
+    Return True the first time, False if it was used before, None if the database fails; only True keeps the response.
+    """
+    found, days = store(), int(setting("retention_days") or 0)
     try:
-        return store().spend(digest, today())
+        first = found.spend(digest, today(), [record] if record else [])
     except sa.exc.SQLAlchemyError:
         log.exception("could not mark a single-use token as used, so nothing it came with is kept")
         return None
+    _after_response(lambda: tidy(found, days))
+    return first
 
 
 def tidy(found: Store, retention_days: int, force: bool = False) -> int:

@@ -17,18 +17,21 @@ EVENTS = ("started", "step", "finished", "cta")
 SUMS = ("n", "total", "total_sq")
 
 
-def _insert(conn: Connection, table: sa.Table) -> Any:
-    """Return an INSERT for the connection's dialect, which offers ON CONFLICT on SQLite and PostgreSQL alike."""
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+def _adding(insert: Any, table: sa.Table, values: tuple[str, ...]) -> Any:
+    """Return an INSERT that adds its values to those of the row already there with the same key."""
+    stmt = insert(table)
+    added = {v: table.c[v] + stmt.excluded[v] for v in values}
+    return stmt.on_conflict_do_update(index_elements=list(table.primary_key.columns), set_=added)
 
 
-def upsert_add(conn: Connection, table: sa.Table, values: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
-    """Insert rows, or add their values to the rows already there with the same key."""
-    if rows:
-        stmt = _insert(conn, table)
-        keys = [c.name for c in table.primary_key.columns]
-        added = {v: table.c[v] + stmt.excluded[v] for v in values}
-        conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=added), rows)
+# SQLite and PostgreSQL spell ON CONFLICT alike, but SQLAlchemy offers it in each dialect's own insert().
+INSERTS: dict[str, Any] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+ADD_SUMS = {name: _adding(insert, t.monthly, SUMS) for name, insert in INSERTS.items()}
+ADD_COUNTS = {name: _adding(insert, t.funnel, ("count",)) for name, insert in INSERTS.items()}
+SPEND = {
+    name: insert(t.spent_tokens).on_conflict_do_nothing().returning(t.spent_tokens.c.digest)
+    for name, insert in INSERTS.items()
+}
 
 
 def save(conn: Connection, records: Iterable[Record]) -> None:
@@ -61,8 +64,9 @@ def save(conn: Connection, records: Iterable[Record]) -> None:
     if scores:
         conn.execute(t.response_scores.insert(), scores)
     names = [c.name for c in t.monthly.columns]
-    # In key order, so saves running at once lock the rows they share in the same order and never deadlock.
-    upsert_add(conn, t.monthly, SUMS, [dict(zip(names, row, strict=True)) for row in _merged(sums)])
+    if sums:
+        # In key order, so saves running at once lock the rows they share in the same order and never deadlock.
+        conn.execute(ADD_SUMS[conn.dialect.name], [dict(zip(names, row, strict=True)) for row in _merged(sums)])
 
 
 def _merged(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -77,13 +81,13 @@ def _merged(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 def add_events(conn: Connection, counts: Mapping[tuple[str, date, str, str], int]) -> None:
     """Add to the funnel counters, keyed by (quiz id, day, step, event)."""
     rows = [{"quiz_id": q, "day": d, "step": s, "event": e, "count": n} for (q, d, s, e), n in sorted(counts.items())]
-    upsert_add(conn, t.funnel, ("count",), rows)
+    if rows:
+        conn.execute(ADD_COUNTS[conn.dialect.name], rows)
 
 
 def spend(conn: Connection, digest: str, day: date) -> bool:
     """Mark a single-use token spent; say whether this was its first use."""
-    stmt = _insert(conn, t.spent_tokens).values(digest=digest, day=day).on_conflict_do_nothing()
-    return conn.execute(stmt.returning(t.spent_tokens.c.digest)).first() is not None
+    return conn.execute(SPEND[conn.dialect.name], {"digest": digest, "day": day}).first() is not None
 
 
 def purge(conn: Connection, before: date, tokens_before: date) -> int:

@@ -85,17 +85,18 @@ def respond(quiz_id: str) -> Any:
         return {"errors": errors}, 422
     body = request.get_json(silent=True) or {}
     refusal = start_token_refusal(bank, body.get("token"))
-    spent = database.spend(tokens().spent_digest(body["token"])) if refusal is None else None
+    record = None
+    if refusal is None and body.get("consent") is True and not errors and report.complete(bank, scores):
+        locale = database.locale_for(bank, request.headers.get("Accept-Language"))
+        record = database.record_for(bank, scores, outcome, request.headers.get("Origin"), locale)
+    # A storage failure is logged and reported as not stored, and leaves the token unused; the result still comes.
+    spent = database.spend(tokens().spent_digest(body["token"]), record) if refusal is None else None
     if spent is False:
         refusal = f"this start token was already used; get a new one from {_start(bank)}", 409
     if refusal is not None:
         crisis = result if "safety" in scores.flags else {}  # a self-harm answer gets crisis support, whatever else
         return {**crisis, "errors": {"token": refusal[0]}}, refusal[1]
-    stored = None
-    if spent and body.get("consent") is True and not errors and report.complete(bank, scores):
-        # A storage failure is logged and reported here as not stored; the person still gets their result.
-        locale = database.locale_for(bank, request.headers.get("Accept-Language"))
-        stored = database.keep(bank, scores, outcome, request.headers.get("Origin"), locale)
+    stored = record.id if spent and record else None
     extra = {"errors": errors} if errors else {}
     return {**result, **extra, "stored": stored is not None, **({"id": stored} if stored else {})}
 
