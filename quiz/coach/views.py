@@ -150,15 +150,10 @@ def summary_json() -> Any:
 def export_csv() -> Response:
     """Download, for every whole period of the chosen kind, the figures the dashboard shows for it."""
     _, menus = _view(request.args)
-    views = []
-    for period in menus["periods"]:
-        view, _ = _view({**request.args, "period": period.id, "kind": period.kind})
-        views.append(view)
-    response = Response(export.aggregate_csv(v for v in views if v), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    views = (_view({**request.args, "period": p.id, "kind": p.kind})[0] for p in menus["periods"])
     name = f"{menus['quiz']}-by-{menus['choice'].kind}-{today().isoformat()}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(export.aggregate_csv(v for v in views if v), mimetype="text/csv", headers=disposition)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
