@@ -43,15 +43,10 @@ def validate(paths: tuple[Path, ...]) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a question bank."""
-    click.echo(json.dumps(bank_schema(), indent=2))
-
-
-def bank_schema() -> dict[str, object]:
-    """Return the bank's JSON Schema, for editors and `quiz schema`."""
     found = Bank.model_json_schema(by_alias=True)
     found["$schema"] = "http://json-schema.org/draft-07/schema#"
     found["title"] = "Coaching-fit question bank"
-    return found
+    click.echo(json.dumps(found, indent=2))
 
 
 @main.command()

@@ -77,13 +77,9 @@ def _check_logic(bank: Bank) -> Iterator[Problem]:
 def _no_index(cond: Condition, at: Path) -> Iterator[Problem]:
     """Reject indices in show-if conditions: they are only known once every answer is in."""
     for where, leaf in leaves(cond, at):
-        if isinstance(leaf, IndexIs) or (isinstance(leaf, Comparison) and _names_index(leaf)):
+        operand = leaf.operator[1] if isinstance(leaf, Comparison) else None
+        if isinstance(leaf, IndexIs) or (isinstance(operand, Ref) and operand.index is not None):
             yield where, "a show-if cannot use an index; indices are only known once every answer is in"
-
-
-def _names_index(cond: Comparison) -> bool:
-    _, operand = cond.operator
-    return isinstance(operand, Ref) and operand.index is not None
 
 
 def _check_indices(bank: Bank) -> Iterator[Problem]:

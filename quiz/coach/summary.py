@@ -35,14 +35,6 @@ def visits(store: Store, quiz_id: str, period: Period, k: int) -> list[dict[str,
     return found
 
 
-def overview(period: Period, counted: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return who started and finished in the period and in the one before."""
-    return {
-        "now": {**counted[-1], "label": period.label},
-        "previous": {**counted[-2], "label": period.previous().label},
-    }
-
-
 def trend(counted: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the periods to chart: the last ones, from the first in which anyone started."""
     first = next((i for i, row in enumerate(counted) if row["started"] != 0), len(counted) - 1)
@@ -200,7 +192,10 @@ def overview_view(
             "end": period.end.isoformat(),
         },
         "k": k,
-        "overview": overview(period, counted),
+        "overview": {  # who started and finished in the period and in the one before
+            "now": {**counted[-1], "label": period.label},
+            "previous": {**counted[-2], "label": period.previous().label},
+        },
         "trend": trend(counted),
         "answers_shown": period.kind != "week",
         "left_out_months": found.left_out,
