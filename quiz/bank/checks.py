@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from itertools import groupby
 
 from quiz.bank.model import Band, Bank, Path, Scale
 
@@ -145,10 +146,6 @@ def _check_bands(bands: tuple[Band, ...], span: tuple[int, int], at: tuple[str, 
 
 
 def _ranges(values: list[int]) -> str:
-    runs: list[list[int]] = []
-    for v in values:
-        if runs and runs[-1][-1] == v - 1:
-            runs[-1].append(v)
-        else:
-            runs.append([v])
+    # In a run of consecutive values, each value less its position is the same number.
+    runs = [[v for _, v in run] for _, run in groupby(enumerate(values), lambda pair: pair[1] - pair[0])]
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
 from typing import Any
 
 from quiz.bank import SAFETY_ITEM, Bank
@@ -94,7 +93,7 @@ def columns(banks: Iterable[Bank]) -> tuple[list[str], list[str]]:
 def operator_rows(responses: Iterable[dict[str, Any]], sites: Mapping[Any, int], k: int) -> Iterator[dict[str, Any]]:
     """Yield responses with their ISO week instead of the day, the site left out where it had fewer than k."""
     for r in responses:
-        week = iso_week(r["day"] if isinstance(r["day"], date) else date.fromisoformat(r["day"]))
+        week = iso_week(r["day"])
         small = sites.get((r["quiz_id"], week, r["origin"]), 0) < k
         yield {**r, "week": week, "origin": None if small else r["origin"]}
 
