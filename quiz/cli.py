@@ -33,8 +33,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     try:
         banks = load_catalog(targets)
     except InvalidBank as exc:
-        for error in exc.errors:
-            click.echo(str(error))
+        click.echo(str(exc))  # one file:line: key.path: message per error
         sys.exit(1)
     for bank in banks.values():
         click.echo(f"ok: {bank.id} v{bank.version} ({sum(len(s.questions) for s in bank.sections)} questions)")
@@ -84,12 +83,10 @@ def serve(host: str, port: int) -> None:
     try:
         app = create_app()
     except InvalidBank as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
+        click.echo(str(exc), err=True)
         sys.exit(1)
     except ValueError as exc:  # a configuration value the app cannot work with; the message says which
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        raise click.ClickException(str(exc)) from None
     problems = exposed(app)
     if problems:
         click.echo("Refusing to start: the answers and keys must be readable by this user only.", err=True)

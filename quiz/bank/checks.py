@@ -20,14 +20,10 @@ def clip(text: object) -> str:
 
 def check_structure(bank: Bank) -> list[Problem]:
     """Return every problem with ids, questions, scales and bands, each with its key path."""
-    problems = list(_check_ids(bank))
-    problems += _check_response_scales(bank)
-    problems += _check_questions(bank)
+    problems = [*_check_ids(bank), *_check_response_scales(bank), *_check_questions(bank)]
     if problems:
         return problems  # scale checks assume ids and responses resolve
-    problems += _check_question_scales(bank)
-    problems += _check_scales(bank)
-    return problems
+    return [*_check_question_scales(bank), *_check_scales(bank)]
 
 
 def _duplicates(ids: list[str]) -> set[str]:

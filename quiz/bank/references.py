@@ -23,12 +23,13 @@ from quiz.bank.model import (
 
 def check_references(bank: Bank) -> list[Problem]:
     """Return every broken reference and unreachable outcome, each with its key path."""
-    problems = list(_check_logic(bank))
-    problems += _check_indices(bank)
-    problems += _check_outcomes(bank)
-    problems += _check_profile(bank)
-    problems += _check_safety(bank)
-    return problems
+    return [
+        *_check_logic(bank),
+        *_check_indices(bank),
+        *_check_outcomes(bank),
+        *_check_profile(bank),
+        *_check_safety(bank),
+    ]
 
 
 def _check_safety(bank: Bank) -> Iterator[Problem]:
