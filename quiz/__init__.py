@@ -82,7 +82,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["CONSENT_MODE"] not in ("opt-out", "opt-in", "off"):
         raise ValueError(f"QUIZ_CONSENT_MODE must be opt-out, opt-in or off, not {app.config['CONSENT_MODE']!r}")
 
-    from quiz import coach, web
+    from quiz import web
+    from quiz.coach import views as coach
     from quiz.store import database
 
     web.init_app(app)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
+from quiz.coach.auth import LogoutForm
 from quiz.store.database import store
 from quiz.store.settings import DEFAULTS, server_settings, setting
 from quiz.web import theme
@@ -97,8 +98,8 @@ def read_form() -> tuple[dict[str, str | None], dict[str, str]]:
     return values, errors
 
 
-def page(logout: FlaskForm) -> Any:
-    """Show the settings, and save them when the form is sent and every field is valid."""
+def settings_page() -> Any:
+    """Show the coach's settings, and save them when the form is sent and every field is valid."""
     form = FlaskForm(formdata=request.form or None)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -120,5 +121,5 @@ def page(logout: FlaskForm) -> Any:
         fonts=theme.NAMED_STACKS,
         consent_modes=CONSENT_MODES,
         saved=request.args.get("saved") == "1",
-        logout=logout,
+        logout=LogoutForm(),
     ), (400 if errors else 200)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +11,7 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired
 
 from quiz.coach import auth, charts, export, filters, settings, summary
+from quiz.coach.auth import LogoutForm, login_required
 from quiz.store.database import store, today
 from quiz.store.settings import from_server, setting
 from quiz.web import banks
@@ -20,6 +19,7 @@ from quiz.web.embed import snippet_parts
 from quiz.web.security import csp, embed_origins
 
 bp = Blueprint("coach", __name__, url_prefix="/coach")
+bp.add_url_rule("/settings", view_func=login_required(settings.settings_page), methods=["GET", "POST"])
 DEFAULT_QUIZ = "coaching-fit"
 
 
@@ -27,22 +27,6 @@ class LoginForm(FlaskForm):
     """The coach's login form, with its CSRF token."""
 
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
-
-
-class LogoutForm(FlaskForm):
-    """A button-only form, so logging out needs a POST with a CSRF token."""
-
-
-def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Send visitors who are not signed in to the login page."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not auth.signed_in():
-            return redirect(url_for("coach.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.after_request
@@ -154,13 +138,6 @@ def export_csv() -> Response:
     name = f"{menus['quiz']}-by-{menus['choice'].kind}-{today().isoformat()}.csv"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(export.aggregate_csv(v for v in views if v), mimetype="text/csv", headers=disposition)
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-@login_required
-def settings_page() -> Any:
-    """Show the coach's settings, and save them."""
-    return settings.page(LogoutForm())
 
 
 @bp.get("/embed")
