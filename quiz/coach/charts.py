@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 from quiz.charts import figure_json
@@ -40,14 +41,8 @@ def _counts(largest: float) -> dict[str, Any]:
 
 
 def wrap(label: str, width: int = 22) -> str:
-    """Break a label into lines of about `width` characters, so the bars keep their room on a phone."""
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + len(word) < width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
+    """Break a label into lines of at most `width` characters (a long word stays whole), for bars on a phone."""
+    return "<br>".join(textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False))
 
 
 def _bars(labels: list[str], values: list[float], axis: dict[str, Any], **bar: Any) -> str:
