@@ -52,7 +52,7 @@ def login() -> Any:
             auth.sign_in()
             target = request.args.get("next", "")
             # isprintable: a CR or LF in ?next= would make the redirect's Location header raise (a 500)
-            local = target.startswith("/coach/") and not target.startswith("//") and target.isprintable()
+            local = target.startswith("/coach/") and target.isprintable()  # a path on this site, never //host
             return redirect(target if local else url_for("coach.index"), 303)
         auth.failed()
         form.password.errors = ["That password is not right"]
