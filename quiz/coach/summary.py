@@ -35,12 +35,6 @@ def visits(store: Store, quiz_id: str, period: Period, k: int) -> list[dict[str,
     return found
 
 
-def trend(counted: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return the periods to chart: the last ones, from the first in which anyone started."""
-    first = next((i for i, row in enumerate(counted) if row["started"] != 0), len(counted) - 1)
-    return counted[first:]
-
-
 def steps(bank: Bank | None, store: Store, quiz_id: str, period: Period, k: int) -> list[dict[str, Any]]:
     """Return the completion funnel: each step, whether only some people see it, and how many reached it."""
     counts = funnel_counts(store.funnel(quiz_id, period.start, period.end), k)
@@ -182,6 +176,7 @@ def overview_view(
     if found is None:
         return None
     counted = visits(store, quiz_id, period, k)
+    first = next((i for i, row in enumerate(counted) if row["started"] != 0), len(counted) - 1)
     view: dict[str, Any] = {
         "quiz": quiz_id,
         "period": {
@@ -196,7 +191,7 @@ def overview_view(
             "now": {**counted[-1], "label": period.label},
             "previous": {**counted[-2], "label": period.previous().label},
         },
-        "trend": trend(counted),
+        "trend": counted[first:],  # the periods to chart: from the first in which anyone started
         "answers_shown": period.kind != "week",
         "left_out_months": found.left_out,
         "funnel": [],
