@@ -81,7 +81,7 @@ def _check_question_scales(bank: Bank) -> Iterator[Problem]:
     for si, section in enumerate(bank.sections):
         for qi, q in enumerate(section.questions):
             at = ("sections", si, "questions", qi)
-            if q.scale is None and not q.unscored and not _in_any_scale(bank, q.id):
+            if q.scale is None and not q.unscored and not any(_in_scale(s, q.id) for s in bank.scales.values()):
                 yield (*at, "id"), "question is on no scale; name a 'scale' or set 'unscored: true'"
             if q.scale is not None and q.unscored:
                 yield (*at, "unscored"), "a question on a scale cannot be 'unscored'"
@@ -112,10 +112,6 @@ def _check_scales(bank: Bank) -> Iterator[Problem]:
 
 def _in_scale(scale: Scale, question_id: str) -> bool:
     return question_id in scale.items or any(question_id in pair for pair in scale.pairs)
-
-
-def _in_any_scale(bank: Bank, question_id: str) -> bool:
-    return any(_in_scale(s, question_id) for s in bank.scales.values())
 
 
 def _check_bands(bands: tuple[Band, ...], span: tuple[int, int], at: tuple[str, ...]) -> Iterator[Problem]:
