@@ -11,25 +11,21 @@ from flask import Flask
 
 DEFAULT_BANKS_DIR = Path(__file__).resolve().parent.parent / "questions"
 MIN_SECRET_BYTES = 32  # 256 bits: the tokens' AES-GCM keys are derived from it
-
-
-def _defaults(instance: Path) -> dict[str, Any]:
-    return {
-        "DATABASE_URL": f"sqlite:///{instance / 'quiz.sqlite3'}",
-        "BANKS_DIR": str(DEFAULT_BANKS_DIR),
-        "EMBED_ORIGINS": "",
-        "BOOKING_URL": "",
-        "COACH_NAME": "your coach",
-        "MIN_GROUP_SIZE": 5,
-        "CONSENT_MODE": "opt-in",
-        "RETENTION_DAYS": 0,
-        "MAX_CONTENT_LENGTH": 64 * 1024,
-        "FORM_MAX_AGE": 24 * 3600,
-        "RESULT_MAX_AGE": 90 * 24 * 3600,
-        "MIN_HUMAN_SECONDS": 20,
-        "CARELESS_CHECK": True,
-        "PUBLIC_URL": "",
-    }
+DEFAULTS: dict[str, Any] = {  # and DATABASE_URL, an SQLite file in the instance folder
+    "BANKS_DIR": str(DEFAULT_BANKS_DIR),
+    "EMBED_ORIGINS": "",
+    "BOOKING_URL": "",
+    "COACH_NAME": "your coach",
+    "MIN_GROUP_SIZE": 5,
+    "CONSENT_MODE": "opt-in",
+    "RETENTION_DAYS": 0,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "FORM_MAX_AGE": 24 * 3600,
+    "RESULT_MAX_AGE": 90 * 24 * 3600,
+    "MIN_HUMAN_SECONDS": 20,
+    "CARELESS_CHECK": True,
+    "PUBLIC_URL": "",
+}
 
 
 def _secret_key(instance: Path) -> str:
@@ -74,7 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     private_folder(instance)
-    app.config.from_mapping(_defaults(instance))
+    app.config.from_mapping(DEFAULTS, DATABASE_URL=f"sqlite:///{instance / 'quiz.sqlite3'}")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("QUIZ")
     if test_config:
@@ -86,7 +82,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["CONSENT_MODE"] not in ("opt-out", "opt-in", "off"):
         raise ValueError(f"QUIZ_CONSENT_MODE must be opt-out, opt-in or off, not {app.config['CONSENT_MODE']!r}")
 
-    from quiz import coach, web
+    from quiz import web
+    from quiz.coach import views as coach
     from quiz.store import database
 
     web.init_app(app)

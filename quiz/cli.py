@@ -10,9 +10,13 @@ from typing import IO
 
 import click
 
+from quiz import DEFAULT_BANKS_DIR, create_app, server
 from quiz.bank import Bank, InvalidBank
 from quiz.catalog import load_catalog
 from quiz.cli_data import COMMANDS, app_for
+from quiz.coach.auth import FIRST_PASSWORD_FILE, ensure_password
+from quiz.engine.report import score_submission
+from quiz.web.embed import snippets
 
 
 @click.group()
@@ -24,8 +28,6 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
     """Check banks (files or folders; default questions/) and print file:line: key.path: message per error."""
-    from quiz import DEFAULT_BANKS_DIR
-
     targets = list(paths) or [DEFAULT_BANKS_DIR]
     missing = [p for p in targets if not p.exists()]
     if missing:
@@ -33,8 +35,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     try:
         banks = load_catalog(targets)
     except InvalidBank as exc:
-        for error in exc.errors:
-            click.echo(str(error))
+        click.echo(str(exc))  # one file:line: key.path: message per error
         sys.exit(1)
     for bank in banks.values():
         click.echo(f"ok: {bank.id} v{bank.version} ({sum(len(s.questions) for s in bank.sections)} questions)")
@@ -43,15 +44,10 @@ def validate(paths: tuple[Path, ...]) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a question bank."""
-    click.echo(json.dumps(bank_schema(), indent=2))
-
-
-def bank_schema() -> dict[str, object]:
-    """Return the bank's JSON Schema, for editors and `quiz schema`."""
     found = Bank.model_json_schema(by_alias=True)
     found["$schema"] = "http://json-schema.org/draft-07/schema#"
     found["title"] = "Coaching-fit question bank"
-    return found
+    click.echo(json.dumps(found, indent=2))
 
 
 @main.command()
@@ -60,9 +56,6 @@ def bank_schema() -> dict[str, object]:
 @click.option("--banks", "banks_dir", type=click.Path(path_type=Path), default=None, help="Folder of banks.")
 def score(quiz_id: str, answers_file: IO[str], banks_dir: Path | None) -> None:
     """Score ANSWERS.json (an object of question id to value, or {"answers": {...}}) and print the result."""
-    from quiz import DEFAULT_BANKS_DIR
-    from quiz.engine.report import score_submission
-
     banks = load_catalog([banks_dir or DEFAULT_BANKS_DIR])
     if quiz_id not in banks:
         raise click.BadParameter(f"unknown quiz '{quiz_id}'; known: {', '.join(banks)}", param_hint="QUIZ_ID")
@@ -83,34 +76,27 @@ def score(quiz_id: str, answers_file: IO[str], banks_dir: Path | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Serve the app with waitress; refuse to start while its data on disk is open to other users."""
-    from quiz import create_app
-    from quiz.server import exposed, run, welcome
-
     try:
         app = create_app()
     except InvalidBank as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
+        click.echo(str(exc), err=True)
         sys.exit(1)
     except ValueError as exc:  # a configuration value the app cannot work with; the message says which
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    problems = exposed(app)
+        raise click.ClickException(str(exc)) from None
+    problems = server.exposed(app)
     if problems:
         click.echo("Refusing to start: the answers and keys must be readable by this user only.", err=True)
         for problem in problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
     _first_password(Path(app.instance_path))
-    for line in welcome(app, f"http://{host}:{port}"):
+    for line in server.welcome(app, f"http://{host}:{port}"):
         click.echo(line)
-    run(app, host, port)
+    server.run(app, host, port)  # looked up on the module, so tests can replace it
 
 
 def _first_password(instance: Path) -> None:
     """Make a coach password on the first start and write it to a file only this user can read, never to the log."""
-    from quiz.coach.auth import FIRST_PASSWORD_FILE, ensure_password
-
     password = ensure_password(instance)
     if not password:
         return
@@ -131,8 +117,6 @@ def _first_password(instance: Path) -> None:
 @click.pass_context
 def embed_snippet(ctx: click.Context, quiz_id: str, public_url: str | None) -> None:
     """Print the code a coach pastes into a website: the script tag, a noscript link and a plain iframe."""
-    from quiz.web.embed import snippets
-
     app = app_for(ctx)
     url = public_url or app.config.get("PUBLIC_URL")
     if not url:

@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 from flask import Flask
+from flask.cli import ScriptInfo
 
-from quiz import demo
+from quiz import create_app, demo
 from quiz.coach import auth as coach_auth
 from quiz.coach import export as exporting
 from quiz.store.database import TOKEN_DAYS, today
@@ -23,10 +24,6 @@ BATCH = 1000
 
 def app_for(ctx: click.Context) -> Flask:
     """Return the app from Flask's script info when run under a test runner, else build it."""
-    from flask.cli import ScriptInfo
-
-    from quiz import create_app
-
     info = ctx.find_object(ScriptInfo)
     return info.load_app() if info else create_app()
 

@@ -95,15 +95,14 @@ def _resources(code: str, entry: dict[str, Any]) -> Resources:
     return Resources(code, entry["name"], str(entry["emergency"]), entry["verified"], lines)
 
 
-def _finding(code: str, entry: dict[str, Any]) -> Finding:
-    return Finding(code, entry["name"], entry["verified"], tuple(Step(**step) for step in entry["steps"]))
-
-
 def parse(crisis_text: str, therapists_text: str) -> Directory:
     """Build a directory from the YAML text of the crisis and therapist data files."""
     crisis, therapists = yaml.safe_load(crisis_text), yaml.safe_load(therapists_text)
     countries = {code: _resources(code, entry) for code, entry in crisis["countries"].items()}
-    finding = {code: _finding(code, entry) for code, entry in therapists["countries"].items()}
+    finding = {
+        code: Finding(code, entry["name"], entry["verified"], tuple(Step(**step) for step in entry["steps"]))
+        for code, entry in therapists["countries"].items()
+    }
     if crisis["default"] not in countries or crisis["default"] not in finding:
         raise ValueError(f"default country {crisis['default']!r} has no entry")
     if set(countries) != set(finding):

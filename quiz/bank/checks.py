@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from itertools import groupby
 
 from quiz.bank.model import Band, Bank, Path, Scale
 
@@ -19,14 +20,10 @@ def clip(text: object) -> str:
 
 def check_structure(bank: Bank) -> list[Problem]:
     """Return every problem with ids, questions, scales and bands, each with its key path."""
-    problems = list(_check_ids(bank))
-    problems += _check_response_scales(bank)
-    problems += _check_questions(bank)
+    problems = [*_check_ids(bank), *_check_response_scales(bank), *_check_questions(bank)]
     if problems:
         return problems  # scale checks assume ids and responses resolve
-    problems += _check_question_scales(bank)
-    problems += _check_scales(bank)
-    return problems
+    return [*_check_question_scales(bank), *_check_scales(bank)]
 
 
 def _duplicates(ids: list[str]) -> set[str]:
@@ -84,7 +81,7 @@ def _check_question_scales(bank: Bank) -> Iterator[Problem]:
     for si, section in enumerate(bank.sections):
         for qi, q in enumerate(section.questions):
             at = ("sections", si, "questions", qi)
-            if q.scale is None and not q.unscored and not _in_any_scale(bank, q.id):
+            if q.scale is None and not q.unscored and not any(_in_scale(s, q.id) for s in bank.scales.values()):
                 yield (*at, "id"), "question is on no scale; name a 'scale' or set 'unscored: true'"
             if q.scale is not None and q.unscored:
                 yield (*at, "unscored"), "a question on a scale cannot be 'unscored'"
@@ -117,10 +114,6 @@ def _in_scale(scale: Scale, question_id: str) -> bool:
     return question_id in scale.items or any(question_id in pair for pair in scale.pairs)
 
 
-def _in_any_scale(bank: Bank, question_id: str) -> bool:
-    return any(_in_scale(s, question_id) for s in bank.scales.values())
-
-
 def _check_bands(bands: tuple[Band, ...], span: tuple[int, int], at: tuple[str, ...]) -> Iterator[Problem]:
     """Check that bands cover every whole raw score in the span exactly once."""
     lo, hi = span
@@ -145,10 +138,6 @@ def _check_bands(bands: tuple[Band, ...], span: tuple[int, int], at: tuple[str, 
 
 
 def _ranges(values: list[int]) -> str:
-    runs: list[list[int]] = []
-    for v in values:
-        if runs and runs[-1][-1] == v - 1:
-            runs[-1].append(v)
-        else:
-            runs.append([v])
+    # In a run of consecutive values, each value less its position is the same number.
+    runs = [[v for _, v in run] for _, run in groupby(enumerate(values), lambda pair: pair[1] - pair[0])]
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)

@@ -23,12 +23,13 @@ from quiz.bank.model import (
 
 def check_references(bank: Bank) -> list[Problem]:
     """Return every broken reference and unreachable outcome, each with its key path."""
-    problems = list(_check_logic(bank))
-    problems += _check_indices(bank)
-    problems += _check_outcomes(bank)
-    problems += _check_profile(bank)
-    problems += _check_safety(bank)
-    return problems
+    return [
+        *_check_logic(bank),
+        *_check_indices(bank),
+        *_check_outcomes(bank),
+        *_check_profile(bank),
+        *_check_safety(bank),
+    ]
 
 
 def _check_safety(bank: Bank) -> Iterator[Problem]:
@@ -59,14 +60,10 @@ def _check_logic(bank: Bank) -> Iterator[Problem]:
     asked: list[str] = []
     for si, section in enumerate(bank.sections):
         if section.show_if is not None:
-            at: Path = ("sections", si, "show_if")
-            yield from check_condition(bank, section.show_if, at, set(asked), set())
-            yield from _no_index(section.show_if, at)
+            yield from _check_show_if(bank, section.show_if, ("sections", si, "show_if"), set(asked))
         for qi, q in enumerate(section.questions):
             if q.show_if is not None:
-                at = ("sections", si, "questions", qi, "show_if")
-                yield from check_condition(bank, q.show_if, at, set(asked), set())
-                yield from _no_index(q.show_if, at)
+                yield from _check_show_if(bank, q.show_if, ("sections", si, "questions", qi, "show_if"), set(asked))
             asked.append(q.id)
     flags_so_far: set[str] = set()
     for name, condition in bank.flags.items():
@@ -74,16 +71,13 @@ def _check_logic(bank: Bank) -> Iterator[Problem]:
         flags_so_far.add(name)
 
 
-def _no_index(cond: Condition, at: Path) -> Iterator[Problem]:
-    """Reject indices in show-if conditions: they are only known once every answer is in."""
+def _check_show_if(bank: Bank, cond: Condition, at: Path, asked: set[str]) -> Iterator[Problem]:
+    """Check a show-if: names that exist, questions asked before it, and no index (known only once all are in)."""
+    yield from check_condition(bank, cond, at, asked, set())
     for where, leaf in leaves(cond, at):
-        if isinstance(leaf, IndexIs) or (isinstance(leaf, Comparison) and _names_index(leaf)):
+        operand = leaf.operator[1] if isinstance(leaf, Comparison) else None
+        if isinstance(leaf, IndexIs) or (isinstance(operand, Ref) and operand.index is not None):
             yield where, "a show-if cannot use an index; indices are only known once every answer is in"
-
-
-def _names_index(cond: Comparison) -> bool:
-    _, operand = cond.operator
-    return isinstance(operand, Ref) and operand.index is not None
 
 
 def _check_indices(bank: Bank) -> Iterator[Problem]:

@@ -1,5 +1,1 @@
-"""The coach's side: login, dashboard, export and embed code."""
-
-from quiz.coach.views import init_app
-
-__all__ = ["init_app"]
+"""The coach's side: login, dashboard, settings, export and embed code; quiz.coach.views registers its pages."""

@@ -14,10 +14,13 @@ import hmac
 import os
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_wtf import FlaskForm
 from limits import parse_many
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -145,6 +148,22 @@ def signed_in() -> bool:
         return False
     started, password = found
     return now() - started < LIFETIME and password == (fingerprint(current_app.instance_path) or "")
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Send visitors who are not signed in to the login page."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not signed_in():
+            return redirect(url_for("coach.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+class LogoutForm(FlaskForm):
+    """A button-only form, so logging out needs a POST with a CSRF token."""
 
 
 def sign_out() -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
-from quiz.charts import Figure, figure_json
+from quiz.charts import figure_json
 
 BLUE, ORANGE, GREY = "#1d70b8", "#b25400", "#6f777b"
 BAR_COLOUR = {"color": BLUE}
 TICKS = {"size": 13}
+PERCENT = {"range": [0, 100], "tick0": 0, "dtick": 20, "fixedrange": True}  # the axis of scores from 0 to 100
 # One template for every figure: text of 12 px or more, no background (the page's own colours show through;
 # coach-charts.js sets the text colour from the page, so light and dark both read), and quiet grid lines.
 TEMPLATE = {
@@ -38,19 +40,9 @@ def _counts(largest: float) -> dict[str, Any]:
     return {"rangemode": "tozero", "tick0": 0, "dtick": step(largest), "tickformat": ",d", "fixedrange": True}
 
 
-def _percent() -> dict[str, Any]:
-    return {"range": [0, 100], "tick0": 0, "dtick": 20, "fixedrange": True}
-
-
 def wrap(label: str, width: int = 22) -> str:
-    """Break a label into lines of about `width` characters, so the bars keep their room on a phone."""
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + len(word) < width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
+    """Break a label into lines of at most `width` characters (a long word stays whole), for bars on a phone."""
+    return "<br>".join(textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False))
 
 
 def _bars(labels: list[str], values: list[float], axis: dict[str, Any], **bar: Any) -> str:
@@ -64,24 +56,29 @@ def _bars(labels: list[str], values: list[float], axis: dict[str, Any], **bar: A
         "yaxis": {"autorange": "reversed", "fixedrange": True},
         "showlegend": False,
     }
-    fig: Figure = {"data": [trace], "layout": layout}
-    return figure_json(fig)
+    return figure_json({"data": [trace], "layout": layout})
 
 
 def outcomes(view: dict[str, Any]) -> str | None:
     """The outcome mix: how many kept answers led to each suggestion."""
     rows = [o for o in view.get("outcomes", []) if o["n"] is not None]
-    if not rows:
-        return None
-    return _bars([o["label"] for o in rows], [o["n"] for o in rows], _counts(max(o["n"] for o in rows)))
+    counts = [o["n"] for o in rows]
+    return _bars([o["label"] for o in rows], counts, _counts(max(counts))) if rows else None
 
 
 def areas(view: dict[str, Any]) -> str | None:
     """The life areas by how much people struggle in them, 0-100, hardest first."""
-    rows = [a for a in view.get("areas", []) if a["mean"] is not None]
-    if not rows:
-        return None
-    return _bars([a["label"] for a in rows], [round(a["mean"]) for a in rows], _percent())
+    return _means(view.get("areas", []))
+
+
+def scales(view: dict[str, Any]) -> str | None:
+    """Each scale's mean on 0-100."""
+    return _means(view.get("scales", []))
+
+
+def _means(rows: list[dict[str, Any]]) -> str | None:
+    shown = [r for r in rows if r["mean"] is not None]
+    return _bars([r["label"] for r in shown], [round(r["mean"]) for r in shown], PERCENT) if shown else None
 
 
 def funnel(view: dict[str, Any]) -> str | None:
@@ -110,16 +107,7 @@ def trend(view: dict[str, Any]) -> str | None:
     finished |= {"mode": "lines+markers", "line": {"color": ORANGE}}
     largest = max(r["started"] or 0 for r in rows)
     layout = {"template": TEMPLATE, "height": 320, "yaxis": _counts(largest), "xaxis": {"type": "category"}}
-    fig: Figure = {"data": [started, finished], "layout": layout}
-    return figure_json(fig)
-
-
-def scales(view: dict[str, Any]) -> str | None:
-    """Each scale's mean on 0-100."""
-    rows = [s for s in view.get("scales", []) if s["mean"] is not None]
-    if not rows:
-        return None
-    return _bars([s["label"] for s in rows], [round(s["mean"]) for s in rows], _percent())
+    return figure_json({"data": [started, finished], "layout": layout})
 
 
 def shade(value: int | float | None, largest: float) -> int:

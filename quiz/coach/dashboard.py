@@ -27,12 +27,7 @@ Cell = tuple[str, str]  # (kind, key), as in the monthly sums
 Atom = dict[Cell, list[float]]  # cell -> [n, sum, sum of squares]
 RESPONSES: Cell = ("responses", "")
 WHOLES = {"outcome", "crisis", "careless", "hardest", "plane"}  # kinds whose cells add up to all responses
-
-
-def whole_of(cell: Cell) -> str | None:
-    """Name the group of cells that adds up to a whole which a cell belongs to, or None for a lone figure."""
-    kind, key = cell
-    return kind if kind in WHOLES else f"band:{key.rsplit(':', 1)[0]}" if kind == "band" else None
+VISITS = {("started", "intro"): "started", ("finished", "result"): "finished"}  # funnel cells that say who came
 
 
 def hidden_cells(atoms: Iterable[Atom], k: int) -> set[Cell]:
@@ -59,11 +54,11 @@ def hidden_cells(atoms: Iterable[Atom], k: int) -> set[Cell]:
 
 
 def _wholes(atom: Atom) -> list[list[Cell]]:
-    """Group an atom's cells into the wholes they add up to."""
+    """Group an atom's cells into the wholes they add up to: each kind in WHOLES, and each scale's bands."""
     found: defaultdict[str, list[Cell]] = defaultdict(list)
-    for cell in atom:
-        if (name := whole_of(cell)) is not None:
-            found[name].append(cell)
+    for kind, key in atom:
+        if kind in WHOLES or kind == "band":
+            found[kind if kind in WHOLES else "band:" + key.rsplit(":", 1)[0]].append((kind, key))
     return list(found.values())
 
 
@@ -101,18 +96,13 @@ class Sums:
         return sorted((key for k, key in self.cells if k == kind), key=lambda key: rank.get(key, len(rank)))
 
 
-def months_of(rows: Iterable[tuple[Any, ...]]) -> dict[date, dict[tuple[int, str], Atom]]:
-    """Group monthly rows by month, then by (bank version, site)."""
-    found: dict[date, dict[tuple[int, str], Atom]] = defaultdict(lambda: defaultdict(dict))
-    for month, version, origin, kind, key, n, s1, s2 in rows:
-        found[month][(version, origin)][(kind, key)] = [n, s1, s2]
-    return found
-
-
 def sums(rows: Iterable[tuple[Any, ...]], k: int, site: str | None = None, version: int | None = None) -> Sums | None:
     """Add up a period's months for the view, or return None when the filter cannot apply to this period."""
+    by_month: dict[date, dict[tuple[int, str], Atom]] = defaultdict(lambda: defaultdict(dict))
+    for first_day, bank_version, origin, kind, key, n, s1, s2 in rows:
+        by_month[first_day][(bank_version, origin)][(kind, key)] = [n, s1, s2]
     found, splits = Sums(), []
-    for cross in months_of(rows).values():
+    for cross in by_month.values():
         month: Atom = {}
         for atom in cross.values():
             _add(month, atom)
@@ -147,17 +137,15 @@ def cronbach_alpha(parts: Mapping[str, tuple[int, float, float]]) -> float | Non
     return len(items) / (len(items) - 1) * (1 - item_var / total_var)
 
 
-def funnel_counts(rows: Iterable[tuple[date, str, str, int]], start: date, end: date, k: int) -> dict[Cell, int | None]:
-    """Add up funnel counts of a period by (event, step); a step with 1 to k-1 people in any month is hidden.
+def funnel_counts(rows: Iterable[tuple[date, str, str, int]], k: int) -> dict[Cell, int | None]:
+    """Add up a period's funnel counts by (event, step); a step with 1 to k-1 people in any month is hidden.
 
     Who starts and finishes is no answer, so those two are hidden only when the period itself has fewer than k.
     """
     total: defaultdict[Cell, int] = defaultdict(int)
     by_month: defaultdict[tuple[date, Cell], int] = defaultdict(int)
     for day, step, event, n in rows:
-        if start <= day <= end:
-            total[(event, step)] += n
-            by_month[(day.replace(day=1), (event, step))] += n
+        total[(event, step)] += n
+        by_month[(day.replace(day=1), (event, step))] += n
     unsafe = {cell for (_, cell), n in by_month.items() if 0 < n < k}
-    plain = {("started", "intro"), ("finished", "result")}
-    return {c: None if (c in unsafe and c not in plain) or 0 < n < k else n for c, n in total.items()}
+    return {c: None if (c in unsafe and c not in VISITS) or 0 < n < k else n for c, n in total.items()}

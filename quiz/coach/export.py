@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
 from typing import Any
 
 from quiz.bank import SAFETY_ITEM, Bank
@@ -14,7 +12,6 @@ from quiz.store import HEAD, iso_week
 from quiz.store.records import AREA_PREFIX, BANDS
 
 BOM = "\ufeff"  # lets spreadsheet programs recognise UTF-8 on opening the file
-CHUNK = 500
 AGGREGATE = ("period", "start", "end", "figure", "id", "label", "n", "mean", "sd", "share")
 ROW = ("quiz_id", "bank_version", "week", *(h for h in HEAD if h not in ("quiz_id", "bank_version", "day")))
 BAND_NAMES = [f"{b * 100 // BANDS}-{(b + 1) * 100 // BANDS}" for b in range(BANDS)]
@@ -25,11 +22,8 @@ def figures(view: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
     now = view["overview"]["now"]
     yield "started", "", "People who started", now["started"], None, None, None
     yield "finished", "", "People who saw their result", now["finished"], None, None, None
-    if view["answers_shown"]:
-        yield from _answers(view)
-
-
-def _answers(view: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
+    if not view["answers_shown"]:
+        return
     yield "kept", "", "Answers kept", view["kept"], None, None, None
     yield "crisis", "", "Answers that raised the safety question", view["crisis"], None, None, None
     yield "careless", "", "Answers that looked hurried, kept after a check", view["careless"], None, None, None
@@ -57,16 +51,22 @@ def _details(view: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
             yield "map", f"{x}:{y}", f"need for healing {x}, capacity for growth {y}", n, None, None, None
 
 
+class _Lines:
+    """A file for csv.writer that hands back each row it is given, so writerow returns the row as CSV text."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
 def aggregate_csv(views: Iterable[Mapping[str, Any]]) -> str:
     """Return the coach's export: one row per figure per period, exactly as the dashboard shows them."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(AGGREGATE)
+    writer = csv.writer(_Lines(), lineterminator="\r\n")
+    lines = [BOM, writer.writerow(AGGREGATE)]
     for view in views:
         p = view["period"]
         for row in figures(view):
-            writer.writerow([p["id"], p["start"], p["end"], *("" if v is None else v for v in row)])
-    return BOM + buffer.getvalue()
+            lines.append(writer.writerow([p["id"], p["start"], p["end"], *("" if v is None else v for v in row)]))
+    return "".join(lines)
 
 
 def derived_from_self_harm(bank: Bank) -> set[str]:
@@ -93,7 +93,7 @@ def columns(banks: Iterable[Bank]) -> tuple[list[str], list[str]]:
 def operator_rows(responses: Iterable[dict[str, Any]], sites: Mapping[Any, int], k: int) -> Iterator[dict[str, Any]]:
     """Yield responses with their ISO week instead of the day, the site left out where it had fewer than k."""
     for r in responses:
-        week = iso_week(r["day"] if isinstance(r["day"], date) else date.fromisoformat(r["day"]))
+        week = iso_week(r["day"])
         small = sites.get((r["quiz_id"], week, r["origin"]), 0) < k
         yield {**r, "week": week, "origin": None if small else r["origin"]}
 
@@ -107,33 +107,21 @@ def _cell(value: Any) -> Any:
 
 
 def csv_chunks(rows: Iterable[dict[str, Any]], banks: Iterable[Bank]) -> Iterator[str]:
-    """Yield the operator's CSV a chunk at a time: a byte-order mark, the header, one row per response."""
+    """Yield the operator's CSV a line at a time: a byte-order mark with the header, then one row per response."""
     items, scores = columns(banks)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*ROW, *items, *scores])
-    yield BOM + _drain(buffer)
-    for i, row in enumerate(rows, 1):
+    writer = csv.writer(_Lines(), lineterminator="\r\n")
+    yield BOM + writer.writerow([*ROW, *items, *scores])
+    for row in rows:
         values = {
             f"{sid}.{part}": v
             for sid, pair in row["scores"].items()
             for part, v in zip(("raw", "score"), pair, strict=True)
         }
-        writer.writerow(
+        yield writer.writerow(
             [_cell(row[h]) for h in ROW]
             + [_cell(row["answers"].get(c)) for c in items]
             + [_cell(values.get(c)) for c in scores]
         )
-        if i % CHUNK == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
 
 
 def json_chunks(rows: Iterable[dict[str, Any]], banks: Iterable[Bank]) -> Iterator[str]:

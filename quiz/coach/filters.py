@@ -70,14 +70,6 @@ class Period:
         """Return the period of the same kind just before this one."""
         return period_of(self.kind, self.start - timedelta(days=1))
 
-    def months(self) -> list[date]:
-        """Return the first days of the months a month, quarter or year is made of."""
-        found, day = [], self.start
-        while day <= self.end:
-            found.append(day)
-            day = (day + timedelta(days=32)).replace(day=1)
-        return found if self.kind != "week" else []
-
 
 def period_of(kind: str, day: date) -> Period:
     """Return the period of a kind that holds a day."""

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
+from quiz.coach.auth import LogoutForm
 from quiz.store.database import store
 from quiz.store.settings import DEFAULTS, server_settings, setting
 from quiz.web import theme
@@ -33,19 +34,7 @@ def _booking(text: str) -> str:
     return text
 
 
-def _name(text: str) -> str:
-    if len(text) > 60 or not text.isprintable():
-        raise ValueError("use at most 60 letters, without line breaks")
-    return text
-
-
-def _initials(text: str) -> str:
-    if not (text.isalpha() and len(text) <= 3):
-        raise ValueError("use one to three letters, like JS")
-    return text.upper()
-
-
-def _cleaned(clean: Callable[[object], object | None], message: str) -> Callable[[str], str]:
+def _cleaned(clean: Callable[[str], object | None], message: str) -> Callable[[str], str]:
     def check(text: str) -> str:
         found = clean(text)
         if found is None:
@@ -55,23 +44,24 @@ def _cleaned(clean: Callable[[object], object | None], message: str) -> Callable
     return check
 
 
-def _days(text: str) -> str:
-    if not text.isdigit() or int(text) > 3650:
-        raise ValueError("use a whole number of days from 0 (keep answers) to 3650")
-    return str(int(text))
-
-
 CLEANERS: dict[str, Callable[[str], str]] = {
     "booking_url": _booking,
-    "coach_name": _name,
-    "coach_initials": _initials,
+    "coach_name": _cleaned(
+        lambda v: v if len(v) <= 60 and v.isprintable() else None, "use at most 60 letters, without line breaks"
+    ),
+    "coach_initials": _cleaned(
+        lambda v: v.upper() if v.isalpha() and len(v) <= 3 else None, "use one to three letters, like JS"
+    ),
     "embed_origins": lambda text: " ".join(parse_origins(text)),
     "theme_accent": _cleaned(theme.clean_accent, "use a colour like #1d70b8"),
     "theme_font": _cleaned(theme.clean_font, "choose one of the fonts listed"),
     "theme_radius": _cleaned(theme.clean_radius, "use a whole number of pixels from 0 to 24"),
     "theme_mode": _cleaned(theme.clean_mode, "choose light or dark"),
     "consent_mode": _cleaned(lambda v: v if v in CONSENT_MODES else None, "choose one of the three options"),
-    "retention_days": _days,
+    "retention_days": _cleaned(
+        lambda v: int(v) if v.isdigit() and int(v) <= 3650 else None,
+        "use a whole number of days from 0 (keep answers) to 3650",
+    ),
 }
 
 
@@ -108,8 +98,8 @@ def read_form() -> tuple[dict[str, str | None], dict[str, str]]:
     return values, errors
 
 
-def page(logout: FlaskForm) -> Any:
-    """Show the settings, and save them when the form is sent and every field is valid."""
+def settings_page() -> Any:
+    """Show the coach's settings, and save them when the form is sent and every field is valid."""
     form = FlaskForm(formdata=request.form or None)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -131,5 +121,5 @@ def page(logout: FlaskForm) -> Any:
         fonts=theme.NAMED_STACKS,
         consent_modes=CONSENT_MODES,
         saved=request.args.get("saved") == "1",
-        logout=logout,
+        logout=LogoutForm(),
     ), (400 if errors else 200)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
 from quiz.bank.model import Bank
-from quiz.coach.dashboard import Sums, cronbach_alpha, funnel_counts, sums
+from quiz.coach.dashboard import VISITS, Sums, cronbach_alpha, funnel_counts, sums
 from quiz.coach.filters import Period, period_of
 from quiz.store import Store
 from quiz.store.records import AREA_PREFIX, BANDS
-
-Funnel = Sequence[tuple[date, str, str, int]]
 
 
 def _share(n: int | None, of: int | None) -> float | None:
@@ -21,55 +18,26 @@ def _share(n: int | None, of: int | None) -> float | None:
 
 
 TREND = 12  # periods the trend chart shows
-VISITS = {("started", "intro"): "started", ("finished", "result"): "finished"}
 
 
-def trend_start(period: Period) -> date:
-    """Return the first day of the earliest period the trend shows."""
-    for _ in range(TREND - 1):
-        period = period.previous()
-    return period.start
-
-
-def visits(period: Period, funnel: Funnel, k: int) -> list[dict[str, Any]]:
-    """Return who started and finished in each of the last TREND periods of the kind, oldest first.
-
-    Who came is no answer, so a count is hidden only when it is 1 to k-1 in its own period.
-    """
+def visits(store: Store, quiz_id: str, period: Period, k: int) -> list[dict[str, Any]]:
+    """Return who started and finished in each of the last TREND periods of the kind, oldest first."""
     wanted = [period]
     while len(wanted) < TREND:
         wanted.append(wanted[-1].previous())
-    totals: defaultdict[Period, Counter[str]] = defaultdict(Counter)
-    for day, step, event, n in funnel:
-        if (event, step) in VISITS:
-            totals[period_of(period.kind, day)][VISITS[(event, step)]] += n
-    return [
-        {"id": p.id, "label": p.short, **{name: _plain(totals[p][name], k) for name in VISITS.values()}}
-        for p in reversed(wanted)
-    ]
+    rows: defaultdict[Period, list[tuple[date, str, str, int]]] = defaultdict(list)
+    for row in store.funnel(quiz_id, wanted[-1].start, period.end, ("started", "finished")):
+        rows[period_of(period.kind, row[0])].append(row)
+    found = []
+    for p in reversed(wanted):
+        counts = funnel_counts(rows[p], k)
+        found.append({"id": p.id, "label": p.short, **{name: counts.get(c, 0) for c, name in VISITS.items()}})
+    return found
 
 
-def _plain(n: int, k: int) -> int | None:
-    return None if 0 < n < k else n
-
-
-def overview(period: Period, counted: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return who started and finished in the period and in the one before."""
-    return {
-        "now": {**counted[-1], "label": period.label},
-        "previous": {**counted[-2], "label": period.previous().label},
-    }
-
-
-def trend(counted: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return the periods to chart: the last ones, from the first in which anyone started."""
-    first = next((i for i, row in enumerate(counted) if row["started"] != 0), len(counted) - 1)
-    return counted[first:]
-
-
-def steps(bank: Bank | None, period: Period, funnel: Funnel, k: int) -> list[dict[str, Any]]:
+def steps(bank: Bank | None, store: Store, quiz_id: str, period: Period, k: int) -> list[dict[str, Any]]:
     """Return the completion funnel: each step, whether only some people see it, and how many reached it."""
-    counts = funnel_counts(funnel, period.start, period.end, k)
+    counts = funnel_counts(store.funnel(quiz_id, period.start, period.end), k)
     order = [("started", "intro", "Started", False)]
     for section in bank.sections if bank else ():
         order.append(("step", section.id, section.title, section.show_if is not None))
@@ -207,7 +175,8 @@ def overview_view(
     found = sums(rows, k, **filtered)
     if found is None:
         return None
-    counted = visits(period, store.funnel(quiz_id, trend_start(period), period.end, ("started", "finished")), k)
+    counted = visits(store, quiz_id, period, k)
+    first = next((i for i, row in enumerate(counted) if row["started"] != 0), len(counted) - 1)
     view: dict[str, Any] = {
         "quiz": quiz_id,
         "period": {
@@ -218,14 +187,17 @@ def overview_view(
             "end": period.end.isoformat(),
         },
         "k": k,
-        "overview": overview(period, counted),
-        "trend": trend(counted),
+        "overview": {  # who started and finished in the period and in the one before
+            "now": {**counted[-1], "label": period.label},
+            "previous": {**counted[-2], "label": period.previous().label},
+        },
+        "trend": counted[first:],  # the periods to chart: from the first in which anyone started
         "answers_shown": period.kind != "week",
         "left_out_months": found.left_out,
         "funnel": [],
     }
     if view["answers_shown"]:
-        view["funnel"] = steps(bank, period, store.funnel(quiz_id, period.start, period.end), k)
+        view["funnel"] = steps(bank, store, quiz_id, period, k)
         view.update(answers(bank, found))
     return view, found
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +11,7 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired
 
 from quiz.coach import auth, charts, export, filters, settings, summary
+from quiz.coach.auth import LogoutForm, login_required
 from quiz.store.database import store, today
 from quiz.store.settings import from_server, setting
 from quiz.web import banks
@@ -20,6 +19,7 @@ from quiz.web.embed import snippet_parts
 from quiz.web.security import csp, embed_origins
 
 bp = Blueprint("coach", __name__, url_prefix="/coach")
+bp.add_url_rule("/settings", view_func=login_required(settings.settings_page), methods=["GET", "POST"])
 DEFAULT_QUIZ = "coaching-fit"
 
 
@@ -27,22 +27,6 @@ class LoginForm(FlaskForm):
     """The coach's login form, with its CSRF token."""
 
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
-
-
-class LogoutForm(FlaskForm):
-    """A button-only form, so logging out needs a POST with a CSRF token."""
-
-
-def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Send visitors who are not signed in to the login page."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not auth.signed_in():
-            return redirect(url_for("coach.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.after_request
@@ -68,7 +52,7 @@ def login() -> Any:
             auth.sign_in()
             target = request.args.get("next", "")
             # isprintable: a CR or LF in ?next= would make the redirect's Location header raise (a 500)
-            local = target.startswith("/coach/") and not target.startswith("//") and target.isprintable()
+            local = target.startswith("/coach/") and target.isprintable()  # a path on this site, never //host
             return redirect(target if local else url_for("coach.index"), 303)
         auth.failed()
         form.password.errors = ["That password is not right"]
@@ -150,22 +134,10 @@ def summary_json() -> Any:
 def export_csv() -> Response:
     """Download, for every whole period of the chosen kind, the figures the dashboard shows for it."""
     _, menus = _view(request.args)
-    views = []
-    for period in menus["periods"]:
-        view, _ = _view({**request.args, "period": period.id, "kind": period.kind})
-        views.append(view)
-    response = Response(export.aggregate_csv(v for v in views if v), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    views = (_view({**request.args, "period": p.id, "kind": p.kind})[0] for p in menus["periods"])
     name = f"{menus['quiz']}-by-{menus['choice'].kind}-{today().isoformat()}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-@login_required
-def settings_page() -> Any:
-    """Show the coach's settings, and save them."""
-    return settings.page(LogoutForm())
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(export.aggregate_csv(v for v in views if v), mimetype="text/csv", headers=disposition)
 
 
 @bp.get("/embed")

@@ -125,13 +125,8 @@ def snippet_parts(public_url: str, quiz_id: str, title: str) -> Snippet:
 def snippets(public_url: str, quiz_id: str, title: str) -> str:
     """Return the coach's embed code: the script tag with a noscript link, and a plain iframe fallback."""
     part = snippet_parts(public_url, quiz_id, title)
-    return "\n".join(
-        [
-            "<!-- Paste where the quiz should appear. It sizes itself and matches your colours (see data-accent). -->",
-            part.script,
-            part.noscript,
-            "",
-            "<!-- Or, where scripts are not allowed: a frame with a fixed height. -->",
-            part.iframe,
-        ]
+    return (
+        "<!-- Paste where the quiz should appear. It sizes itself and matches your colours (see data-accent). -->\n"
+        f"{part.script}\n{part.noscript}\n\n"
+        f"<!-- Or, where scripts are not allowed: a frame with a fixed height. -->\n{part.iframe}"
     )
