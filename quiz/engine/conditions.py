@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -23,9 +23,7 @@ from quiz.bank.model import (
     ScaleIs,
 )
 
-OPERATORS: dict[str, Callable[[float, float], bool]] = dict(
-    gte=operator.ge, gt=operator.gt, lte=operator.le, lt=operator.lt, eq=operator.eq
-)
+OPERATORS = dict(gte=operator.ge, gt=operator.gt, lte=operator.le, lt=operator.lt, eq=operator.eq)
 
 
 class ScaleScore(NamedTuple):
