@@ -137,7 +137,7 @@ def spend(digest: str, record: Record | None = None) -> bool | None:
     try:
         first = found.spend(digest, today(), [record] if record else [])
     except sa.exc.SQLAlchemyError:
-        log.exception("could not mark a single-use token as used, so nothing it came with is kept")
+        log.exception("could not store a response or mark its single-use token as used; nothing it came with is kept")
         return None
     _after_response(lambda: tidy(found, days))
     return first
