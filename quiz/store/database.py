@@ -105,19 +105,6 @@ def record_for(
     return record_from(bank, scores, outcome, today(), origin, locale if locale == bank.locale else None, careless)
 
 
-def keep(
-    bank: Bank, scores: Scores, outcome: Outcome, origin: str | None, locale: str, careless: bool | None = None
-) -> str | None:
-    """Store a finished response the person agreed to keep; return its random id, or None if it was not stored."""
-    record = record_for(bank, scores, outcome, origin, locale, careless)
-    try:
-        store().save([record])
-    except sa.exc.SQLAlchemyError:
-        log.exception("could not store a response for %s; the person still gets their result", bank.id)
-        return None
-    return record.id
-
-
 def count(quiz_id: str, step_id: str, event: str) -> None:
     """Count one funnel event (started, step, finished, cta) for today, with no identifiers."""
     if event not in EVENTS:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.exceptions import HTTPException
 
 from quiz.bank import SAFETY_ITEM, AnswerValue, Bank
-from quiz.engine import Scores, Walk, careless, crisis_level, decide, score, walk
+from quiz.engine import Walk, careless, crisis_level, decide, score, walk
 from quiz.store import database
 from quiz.store.settings import setting
 from quiz.web import bank_or_404, countries, embed, forms, resources, result, tokens
@@ -132,29 +132,39 @@ def _finish(bank: Bank, state: QuizState, token: str, route: Walk, age: float, d
         if done:
             database.count(bank.id, done, "step")
         return _check_page(bank, state, token, route.answers, age)
+    kept = _looks_human(bank, age) and _within_limit(bank)
+    record = None
+    if kept and state.consent:
+        locale = database.locale_for(bank, request.headers.get("Accept-Language"))
+        record = database.record_for(bank, scores, decide(bank, scores), state.origin, locale, careless=suspect)
     # The form token is single-use here: a replayed or forged final step shows the result and keeps nothing.
-    spent = database.spend(tokens().spent_digest(token))
+    # The response is kept in the transaction that spends the token, so a failed save leaves neither behind.
+    spent = database.spend(tokens().spent_digest(token), record)
     if spent is False:
         current_app.logger.info("a finished %s quiz was sent again; nothing new was kept", bank.id)
     elif spent:
         if done:
             database.count(bank.id, done, "step")
-        _keep(bank, state, scores, age, suspect)
+        if kept:
+            database.count(bank.id, "result", "finished")
     link = url_for(".show", quiz_id=bank.id, token=tokens().result_token(bank, dict(scores.answers)))
     return redirect(link, 303)
 
 
-def _keep(bank: Bank, state: QuizState, scores: Scores, age: float, suspect: bool) -> None:
-    """Keep a finished quiz the person agreed to keep, unless it looks automated or its address finished too many."""
+def _looks_human(bank: Bank, age: float) -> bool:
+    """Say whether a finished quiz looks filled in by a person: the hidden field empty, and not faster than one."""
     if request.form.get(HONEYPOT) or age < float(current_app.config["MIN_HUMAN_SECONDS"]):
         current_app.logger.info("a submission to %s looked automated and was not kept", bank.id)
-    elif not finish_allowed():
-        current_app.logger.info("one address finished too many %s quizzes; this one was not kept", bank.id)
-    else:
-        if state.consent:
-            locale = database.locale_for(bank, request.headers.get("Accept-Language"))
-            database.keep(bank, scores, decide(bank, scores), state.origin, locale, careless=suspect)
-        database.count(bank.id, "result", "finished")
+        return False
+    return True
+
+
+def _within_limit(bank: Bank) -> bool:
+    """Count a finish against the address's allowance; say whether it may still be kept."""
+    if finish_allowed():
+        return True
+    current_app.logger.info("one address finished too many %s quizzes; this one was not kept", bank.id)
+    return False
 
 
 def _check_page(bank: Bank, state: QuizState, token: str, answers: dict[str, AnswerValue], age: float) -> str:
