@@ -63,7 +63,7 @@ def holds(cond: Condition, facts: Facts) -> bool:
         return all(holds(part, facts) for part in cond.all)
     if isinstance(cond, NotOf):
         return not holds(cond.not_, facts)
-    return True  # the one condition written as a word: "always"
+    return cond == "always"  # the one condition written as a word; anything unknown never holds
 
 
 def compares(cond: ItemIs | ScaleIs | IndexIs, facts: Facts) -> bool:

@@ -64,10 +64,10 @@ def score_scale(bank: Bank, scale_id: str, answers: Mapping[str, AnswerValue]) -
 
 
 def _with_skipped(scale: Scale, walk: Walk) -> Mapping[str, AnswerValue]:
-    """Return the answers a scale reads, with a 0 for each item a show-if skipped when the scale scores them so."""
+    """Return the walk's answers, with a 0 for each item a show-if skipped when the scale scores them so."""
     if not scale.skipped_as_zero:
         return walk.answers
-    return {item: walk.answers.get(item, 0) for item in scale.items if item in walk.answers or item not in walk.shown}
+    return {**{item: 0 for item in scale.items if item not in walk.shown}, **walk.answers}
 
 
 def _scored(bank: Bank, item: str, value: int) -> int:
