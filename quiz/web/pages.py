@@ -152,7 +152,7 @@ def _finish(bank: Bank, state: QuizState, token: str, route: Walk, age: float, d
 
 
 def _looks_human(bank: Bank, age: float) -> bool:
-    """Say whether a finished quiz looks filled in by a person: the hidden field empty, and not faster than one."""
+    """Say whether a finished quiz looks filled in by a person: the hidden field empty, not sent too soon for one."""
     if request.form.get(HONEYPOT) or age < float(current_app.config["MIN_HUMAN_SECONDS"]):
         current_app.logger.info("a submission to %s looked automated and was not kept", bank.id)
         return False
