@@ -83,9 +83,12 @@ def kept_responses(monkeypatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     build = database.record_for
 
-    def record_for(bank, scores, outcome, origin, locale, careless=None):
-        calls.append({"outcome": outcome.id, "origin": origin, "locale": locale, "careless": careless})
-        return build(bank, scores, outcome, origin, locale, careless)
+    def record_for(*args, **kwargs):
+        record = build(*args, **kwargs)
+        calls.append(
+            {"outcome": record.outcome, "origin": record.origin, "locale": record.locale, "careless": record.careless}
+        )
+        return record
 
     monkeypatch.setattr(database, "record_for", record_for)
     return calls

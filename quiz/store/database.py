@@ -92,17 +92,19 @@ def store() -> Store:
     return found
 
 
-def locale_for(bank: Bank, accept_language: str | None) -> str:
-    """Return the bank's locale that best fits the visitor's Accept-Language; never anything a link could set."""
-    return best_locale(accept_language, [bank.locale])
-
-
 def record_for(
-    bank: Bank, scores: Scores, outcome: Outcome, origin: str | None, locale: str, careless: bool | None = None
+    bank: Bank,
+    scores: Scores,
+    outcome: Outcome,
+    origin: str | None,
+    accept_language: str | None,
+    careless: bool | None = None,
 ) -> Record:
-    """Build the response to keep: today's date, the origin only if allowed, the locale only if it is the bank's."""
+    """Build the response to keep: today's date, the origin only if allowed, the bank's locale that fits the visitor."""
     origin = allowed_origin(origin, setting("embed_origins"))
-    return record_from(bank, scores, outcome, today(), origin, locale if locale == bank.locale else None, careless)
+    # Only the bank's own locales can come out, never anything a link could set.
+    locale = best_locale(accept_language, [bank.locale])
+    return record_from(bank, scores, outcome, today(), origin, locale, careless)
 
 
 def count(quiz_id: str, step_id: str, event: str) -> None:

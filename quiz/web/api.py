@@ -87,8 +87,8 @@ def respond(quiz_id: str) -> Any:
     refusal = start_token_refusal(bank, body.get("token"))
     record = None
     if refusal is None and body.get("consent") is True and not errors and report.complete(bank, scores):
-        locale = database.locale_for(bank, request.headers.get("Accept-Language"))
-        record = database.record_for(bank, scores, outcome, request.headers.get("Origin"), locale)
+        headers = request.headers
+        record = database.record_for(bank, scores, outcome, headers.get("Origin"), headers.get("Accept-Language"))
     # A storage failure is logged and reported as not stored, and leaves the token unused; the result still comes.
     spent = database.spend(tokens().spent_digest(body["token"]), record) if refusal is None else None
     if spent is False:

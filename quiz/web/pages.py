@@ -135,8 +135,8 @@ def _finish(bank: Bank, state: QuizState, token: str, route: Walk, age: float, d
     kept = _looks_human(bank, age) and _within_limit(bank)
     record = None
     if kept and state.consent:
-        locale = database.locale_for(bank, request.headers.get("Accept-Language"))
-        record = database.record_for(bank, scores, decide(bank, scores), state.origin, locale, careless=suspect)
+        language = request.headers.get("Accept-Language")
+        record = database.record_for(bank, scores, decide(bank, scores), state.origin, language, careless=suspect)
     # The form token is single-use here: a replayed or forged final step shows the result and keeps nothing.
     # The response is kept in the transaction that spends the token, so a failed save leaves neither behind.
     spent = database.spend(tokens().spent_digest(token), record)
