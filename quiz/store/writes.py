@@ -38,22 +38,9 @@ def save(conn: Connection, records: Iterable[Record]) -> None:
     """Store responses with their scores, and add them to their months' sums."""
     heads, scores, sums = [], [], []
     for r in records:
-        heads.append(
-            {
-                "id": r.id,
-                "quiz_id": r.quiz_id,
-                "bank_version": r.bank_version,
-                "day": r.day,
-                "locale": r.locale,
-                "origin": r.origin,
-                "outcome": r.outcome,
-                "crisis": r.crisis,
-                "consent": r.consent,
-                "careless": r.careless,
-                "flags": list(r.flags),
-                "answers": dict(r.answers),
-            }
-        )
+        # Every column of a response is a field of its record, under the same name.
+        head = {c.name: getattr(r, c.name) for c in t.responses.columns}
+        heads.append(head | {"flags": list(r.flags), "answers": dict(r.answers)})
         scores += [
             {"response_id": r.id, "scale": s, "raw": raw, "score": sc, "answered": a, "total": n}
             for s, (raw, sc, a, n) in r.scores.items()
