@@ -81,10 +81,7 @@ funnel = sa.Table(
 )
 
 settings = sa.Table(
-    "settings",
-    metadata,
-    _text("name", 32, primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
+    "settings", metadata, _text("name", 32, primary_key=True), sa.Column("value", sa.Text, nullable=False)
 )
 
 # A signed-in coach: the SHA-256 of the random token in their cookie, when they signed in, and which password.
@@ -108,8 +105,5 @@ login_failures = sa.Table(
 
 # Single-use tokens already used to store a response, so a replayed submission is refused.
 spent_tokens = sa.Table(
-    "spent_tokens",
-    metadata,
-    _text("digest", 64, primary_key=True),
-    sa.Column("day", sa.Date, nullable=False),
+    "spent_tokens", metadata, _text("digest", 64, primary_key=True), sa.Column("day", sa.Date, nullable=False)
 )
