@@ -49,7 +49,7 @@ def score_scale(bank: Bank, scale_id: str, answers: Mapping[str, AnswerValue]) -
         count = len(pairs)
     else:
         items = [item for item in scale.items if answers.get(item) != NOT_APPLICABLE]
-        parts = [_scored(bank, item, value) for item in items if (value := number(answers.get(item))) is not None]
+        parts = [scored_value(bank, item, value) for item in items if (value := number(answers.get(item))) is not None]
         count = len(items)
     if not parts or len(parts) / count < share:
         return ScaleScore(None, None, None, len(parts), count)
@@ -70,7 +70,7 @@ def _with_skipped(scale: Scale, walk: Walk) -> Mapping[str, AnswerValue]:
     return {**{item: 0 for item in scale.items if item not in walk.shown}, **walk.answers}
 
 
-def _scored(bank: Bank, item: str, value: int) -> int:
+def scored_value(bank: Bank, item: str, value: int) -> int:
     """Return an answer's scored value, a reverse-keyed one turned around."""
     if not bank.questions[item].reverse:
         return value

@@ -11,6 +11,7 @@ from typing import Any
 
 from quiz.bank.model import Bank
 from quiz.engine import Outcome, Scores
+from quiz.engine.scores import scored_value
 
 BANDS = 5  # 0-100 scores fall into five 20-point bands for distributions and the map
 PLANE = ("healing_need", "growth_capacity")  # the map's axes: x, then y, as on the person's map
@@ -54,9 +55,9 @@ def record_from(
     table.update({AREA_PREFIX + aid: (None, v, 1, 1) for aid, v in outcome.area_strain.items()})
     alpha = {}
     for sid, scale in bank.scales.items():
-        values = [scores.answers.get(i) for i in scale.items]
-        if scale.method == "sum" and len(values) > 1 and all(isinstance(v, int) for v in values):
-            alpha[sid] = tuple((i, _keyed(bank, i, v)) for i, v in zip(scale.items, values, strict=True))
+        values = [(i, v) for i in scale.items if isinstance(v := scores.answers.get(i), int)]
+        if scale.method == "sum" and len(values) == len(scale.items) > 1:
+            alpha[sid] = tuple((i, float(scored_value(bank, i, v))) for i, v in values)
     return Record(
         quiz_id=bank.id,
         bank_version=bank.version,
@@ -71,12 +72,6 @@ def record_from(
         crisis="safety" in scores.flags,
         careless=careless,
     )
-
-
-def _keyed(bank: Bank, item: str, value: Any) -> float:
-    """Return an answer as it counts towards its scale: reverse-keyed items turned around."""
-    lo, hi = bank.ranges[item]
-    return float(lo + hi - value if bank.questions[item].reverse else value)
 
 
 def band(score: float) -> int:
