@@ -88,8 +88,7 @@ def today() -> date:
 
 def store() -> Store:
     """Return the app's store."""
-    found: Store = current_app.extensions["quiz.store"]
-    return found
+    return current_app.extensions["quiz.store"]
 
 
 def record_for(

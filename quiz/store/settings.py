@@ -51,15 +51,13 @@ def setting(name: str) -> str:
         return _saved([name]).get(name, DEFAULTS[name])
     if "quiz_settings" not in g:
         g.quiz_settings = _saved([n for n in DEFAULTS if n not in BULKY])
-    saved: dict[str, str] = g.quiz_settings
-    return saved.get(name, DEFAULTS[name])
+    return g.quiz_settings.get(name, DEFAULTS[name])
 
 
 def _saved(names: list[str]) -> dict[str, str]:
     """Read the coach's saved settings; while the database is down, the defaults apply."""
     try:
-        found: dict[str, str] = current_app.extensions["quiz.store"].settings(names)
+        return current_app.extensions["quiz.store"].settings(names)
     except sa.exc.SQLAlchemyError:
         log.exception("could not read the settings; using the server's and the defaults")
         return {}
-    return found
