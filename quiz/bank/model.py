@@ -430,11 +430,8 @@ class Bank(Frozen):
     @cached_property
     def scale_ranges(self) -> dict[str, tuple[int, int]]:
         """Return the lowest and highest raw score each sum scale can reach, by scale id."""
-        found = {}
-        for sid, scale in self.scales.items():
-            ranges = [self.ranges[item] for item in scale.items if item in self.ranges]
-            found[sid] = (sum(lo for lo, _ in ranges), sum(hi for _, hi in ranges))
-        return found
+        found = {sid: [self.ranges[item] for item in s.items if item in self.ranges] for sid, s in self.scales.items()}
+        return {sid: (sum(lo for lo, _ in ranges), sum(hi for _, hi in ranges)) for sid, ranges in found.items()}
 
 
 AnswerValue = int | tuple[int, ...]
