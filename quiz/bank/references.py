@@ -23,13 +23,8 @@ from quiz.bank.model import (
 
 def check_references(bank: Bank) -> list[Problem]:
     """Return every broken reference and unreachable outcome, each with its key path."""
-    return [
-        *_check_logic(bank),
-        *_check_indices(bank),
-        *_check_outcomes(bank),
-        *_check_profile(bank),
-        *_check_safety(bank),
-    ]
+    checks = (_check_logic, _check_indices, _check_outcomes, _check_profile, _check_safety)
+    return [problem for check in checks for problem in check(bank)]
 
 
 def _check_safety(bank: Bank) -> Iterator[Problem]:
