@@ -86,14 +86,11 @@ def funnel(view: dict[str, Any]) -> str | None:
     rows = [r for r in view.get("funnel", []) if r["n"] is not None]
     if not rows:
         return None
+    labels = [r["label"] + (" (only some)" if r["conditional"] else "") for r in rows]
+    counts = [r["n"] for r in rows]
     colours = [GREY if r["conditional"] else BLUE for r in rows]
     shapes = ["/" if r["conditional"] else "" for r in rows]
-    return _bars(
-        [r["label"] + (" (only some)" if r["conditional"] else "") for r in rows],
-        [r["n"] for r in rows],
-        _counts(max(r["n"] for r in rows)),
-        marker={"color": colours, "pattern": {"shape": shapes}},
-    )
+    return _bars(labels, counts, _counts(max(counts)), marker={"color": colours, "pattern": {"shape": shapes}})
 
 
 def trend(view: dict[str, Any]) -> str | None:
@@ -112,9 +109,7 @@ def trend(view: dict[str, Any]) -> str | None:
 
 def shade(value: int | float | None, largest: float) -> int:
     """Return a cell's shade from 0 (none) to 5 (the largest), for tables drawn as heat maps."""
-    if not value or not largest:
-        return 0
-    return max(1, math.ceil(5 * value / largest))
+    return max(1, math.ceil(5 * value / largest)) if value and largest else 0
 
 
 def largest(view: dict[str, Any]) -> int:
