@@ -14,18 +14,11 @@ from quiz.engine.scores import Scores, score
 def bank_json(bank: Bank) -> dict[str, Any]:
     """Describe a bank for API clients: sections, questions with their options, and scales."""
     return {
-        "id": bank.id,
-        "version": bank.version,
-        "locale": bank.locale,
-        "title": bank.title,
-        "intro": bank.intro,
-        "minutes": bank.minutes,
+        **bank.model_dump(include={"id", "version", "locale", "title", "intro", "minutes"}),
         "credits": [c.model_dump() for c in bank.credits],
         "sections": [
             {
-                "id": s.id,
-                "title": s.title,
-                "intro": s.intro,
+                **s.model_dump(include={"id", "title", "intro"}),
                 "show_if": _condition(s.show_if),
                 "questions": [_question(bank, q) for q in s.questions],
             }
@@ -34,10 +27,8 @@ def bank_json(bank: Bank) -> dict[str, Any]:
         "scales": [
             {
                 "id": sid,
-                "label": s.label,
-                "method": s.method,
+                **s.model_dump(include={"label", "method", "reflection"}),
                 "items": list(s.items or [i for p in s.pairs for i in p]),
-                "reflection": s.reflection,
                 "bands": [b.model_dump() for b in s.bands],
             }
             for sid, s in bank.scales.items()
@@ -56,16 +47,9 @@ def _condition(cond: Any) -> Any:
 def _question(bank: Bank, q: Question) -> dict[str, Any]:
     response = bank.response_of(q)
     return {
-        "id": q.id,
-        "text": q.text,
-        "kind": q.kind,
-        "scale": q.scale,
-        "reverse": q.reverse,
-        "required": q.required,
-        "stem": response.stem,
-        "options": [{"value": o.value, "label": o.label} for o in response.choices],
-        "low_label": response.low_label,
-        "high_label": response.high_label,
+        **q.model_dump(include={"id", "text", "kind", "scale", "reverse", "required"}),
+        **response.model_dump(include={"stem", "low_label", "high_label"}),
+        "options": [o.model_dump() for o in response.choices],
         "show_if": _condition(q.show_if),
     }
 
