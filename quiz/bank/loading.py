@@ -134,10 +134,7 @@ def _resolve(data: Any, loc: Iterable[str | int]) -> Path_:
 
 def _line_of(lines: dict[Path_, int], path: Path_) -> int:
     """Return the line of the nearest ancestor of a path that has one."""
-    for end in range(len(path), -1, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return 1
+    return next((lines[path[:end]] for end in range(len(path), -1, -1) if path[:end] in lines), 1)
 
 
 def _schema_errors(err: ValidationError, data: Any) -> Iterator[tuple[Path_, str]]:

@@ -89,10 +89,7 @@ def area_gap(bank: Bank, satisfaction: str, importance: str, answers: Mapping[st
 
 def band_of(bands: tuple[Band, ...], raw: float) -> str | None:
     """Return the label of the band a raw score falls in."""
-    for band in bands:
-        if (band.min is None or raw >= band.min) and (band.max is None or raw <= band.max):
-            return band.label
-    return None
+    return next((b.label for b in bands if (b.min is None or raw >= b.min) and (b.max is None or raw <= b.max)), None)
 
 
 def index_value(
