@@ -93,9 +93,7 @@ def _areas(bank: Bank | None, found: Sums, kept: int | None) -> list[dict[str, A
 
 
 def _scales(bank: Bank | None, found: Sums) -> list[dict[str, Any]]:
-    labels = (
-        {s: x.label for s, x in bank.scales.items()} | {i: x.label for i, x in bank.indices.items()} if bank else {}
-    )
+    labels = {sid: x.label for sid, x in (bank.scales | bank.indices).items()} if bank else {}
     return [
         {
             "id": sid,
