@@ -21,9 +21,8 @@ def clip(text: object) -> str:
 def check_structure(bank: Bank) -> list[Problem]:
     """Return every problem with ids, questions, scales and bands, each with its key path."""
     problems = [*_check_ids(bank), *_check_response_scales(bank), *_check_questions(bank)]
-    if problems:
-        return problems  # scale checks assume ids and responses resolve
-    return [*_check_question_scales(bank), *_check_scales(bank)]
+    # Scale checks assume ids and responses resolve, so they run only when these pass.
+    return problems or [*_check_question_scales(bank), *_check_scales(bank)]
 
 
 def _duplicates(ids: list[str]) -> set[str]:
