@@ -116,6 +116,4 @@ def score_submission(bank: Bank, answers: Any) -> tuple[dict[str, Any] | None, d
 
 def answers_from(payload: Any) -> Mapping[str, Any] | None:
     """Return the `answers` object of a request body, or None if the body is not shaped right."""
-    if isinstance(payload, Mapping) and isinstance(payload.get("answers"), Mapping):
-        return payload["answers"]
-    return None
+    return payload["answers"] if isinstance(payload, Mapping) and isinstance(payload.get("answers"), Mapping) else None
