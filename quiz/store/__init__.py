@@ -176,8 +176,7 @@ class Store:
         """Count the failed logins from a hashed address since a time."""
         f = tables.login_failures.c
         with self.engine.connect() as conn:
-            q = sa.select(sa.func.count()).where(f.digest == digest, f.at >= since)
-            return int(conn.scalar(q) or 0)
+            return int(conn.scalar(sa.select(sa.func.count()).where(f.digest == digest, f.at >= since)) or 0)
 
     def fail(self, digest: str, now: float, forget_before: float) -> None:
         """Record a failed login, and forget failures older than any limit's window."""
