@@ -62,9 +62,8 @@ def demo_data(ctx: click.Context, count: int, quiz_id: str, seed: int | None) ->
         origins: list[str | None] = [None, *parse_origins(setting("embed_origins"))]
     events: Counter[Any] = Counter()
     batch = []
-    with click.progressbar(
-        demo.respondents(bank, count, origins, seed=seed), length=count, label="Adding respondents"
-    ) as bar:
+    people = demo.respondents(bank, count, origins, seed=seed)
+    with click.progressbar(people, length=count, label="Adding respondents") as bar:
         for record, steps in bar:
             batch.append(record)
             events.update(demo.funnel(record, steps, rng))
