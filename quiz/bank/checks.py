@@ -46,8 +46,7 @@ def _check_ids(bank: Bank) -> Iterator[Problem]:
     for ai, area in enumerate(bank.areas):
         if area.id in dup_areas:
             yield ("areas", ai, "id"), f"duplicate area id '{area.id}'"
-    names = [*bank.scales, *bank.indices]
-    for name in _duplicates(names):
+    for name in _duplicates([*bank.scales, *bank.indices]):
         yield ("indices", name), f"'{name}' is both a scale and an index"
 
 

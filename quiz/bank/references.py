@@ -76,13 +76,12 @@ def _check_show_if(bank: Bank, cond: Condition, at: Path, asked: set[str]) -> It
 
 
 def _check_indices(bank: Bank) -> Iterator[Problem]:
-    everything = set(bank.questions)
     for iid, index in bank.indices.items():
         for ti, term in enumerate(index.terms):
             for scale in (term.scale,) if term.scale else (term.max or term.min or ()):
                 if scale not in bank.scales:
                     yield ("indices", iid, "terms", ti), f"unknown scale '{scale}'"
-            if term.item is not None and term.item not in everything:
+            if term.item is not None and term.item not in bank.questions:
                 yield ("indices", iid, "terms", ti, "item"), f"unknown question '{term.item}'"
 
 
