@@ -30,7 +30,7 @@ def score(bank: Bank, walk: Walk) -> Scores:
     """Score the answers to shown questions: scales first, then indices, then flags in the bank's order."""
     answers = walk.answers
     scales = {sid: score_scale(bank, sid, _with_skipped(scale, walk)) for sid, scale in bank.scales.items()}
-    indices = {iid: index_value(bank, index, scales, answers) for iid, index in bank.indices.items()}
+    indices = {iid: index_value(bank, index, Facts(answers, scales)) for iid, index in bank.indices.items()}
     raised: list[str] = []
     facts = Facts(answers, scales, indices, raised)  # a flag may read the flags raised before it
     for name, condition in bank.flags.items():
@@ -92,31 +92,27 @@ def band_of(bands: tuple[Band, ...], raw: float) -> str | None:
     return next((b.label for b in bands if (b.min is None or raw >= b.min) and (b.max is None or raw <= b.max)), None)
 
 
-def index_value(
-    bank: Bank, index: Index, scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]
-) -> float | None:
+def index_value(bank: Bank, index: Index, facts: Facts) -> float | None:
     """Return an index, 0-100: the weighted mean of the terms that have a value; None when none has."""
     weighted = weights = 0.0
     for term in index.terms:
-        value = _term_value(bank, term, scales, answers)
+        value = _term_value(bank, term, facts)
         if value is not None:
             weighted += term.weight * (1.0 - value if term.invert else value)
             weights += term.weight
     return round(weighted / weights * 100.0, 1) if weights else None
 
 
-def _term_value(
-    bank: Bank, term: IndexTerm, scales: Mapping[str, ScaleScore], answers: Mapping[str, AnswerValue]
-) -> float | None:
+def _term_value(bank: Bank, term: IndexTerm, facts: Facts) -> float | None:
     """Return one term's value on 0-1: an answer within its range, or a 0-100 score (the max or min of several)."""
     if term.item is not None:
-        answer = number(answers.get(term.item))
+        answer = number(facts.answers.get(term.item))
         if answer is None:
             return None
         lo, hi = bank.ranges[term.item]
         return (answer - lo) / (hi - lo)
     names = (term.scale,) if term.scale is not None else term.max or term.min or ()
-    found = [score for name in names if (score := scales[name].score) is not None]
+    found = [score for name in names if (score := facts.scales[name].score) is not None]
     if len(found) < len(names):
         return None
     return (min if term.min is not None else max)(found) / 100.0
