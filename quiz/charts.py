@@ -31,11 +31,8 @@ class AreaGap:
 
 def area_gaps(bank: Bank, scores: Scores) -> list[AreaGap]:
     """List the areas the person rated, largest gap first; an area that does not apply to them is left out."""
-    found = []
-    for area in bank.areas:
-        gap = area_gap(bank, area.satisfaction, area.importance, scores.answers)
-        if gap is not None:
-            found.append(AreaGap(area.label[:1].upper() + area.label[1:], round(gap * 100)))
+    gaps = [(area.label, area_gap(bank, area.satisfaction, area.importance, scores.answers)) for area in bank.areas]
+    found = [AreaGap(label[:1].upper() + label[1:], round(gap * 100)) for label, gap in gaps if gap is not None]
     return sorted(found, key=lambda row: -row.gap)
 
 
