@@ -75,9 +75,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("QUIZ")
     if test_config:
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(instance)
-    app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])  # QUIZ_SECRET_KEY=123 would arrive as a number
+    # str(): QUIZ_SECRET_KEY=123 would arrive as a number
+    app.config["SECRET_KEY"] = str(app.config.get("SECRET_KEY") or _secret_key(instance))
     _check_secret(app.config["SECRET_KEY"])
     if app.config["CONSENT_MODE"] not in ("opt-out", "opt-in", "off"):
         raise ValueError(f"QUIZ_CONSENT_MODE must be opt-out, opt-in or off, not {app.config['CONSENT_MODE']!r}")
