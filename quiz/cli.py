@@ -29,8 +29,7 @@ def main() -> None:
 def validate(paths: tuple[Path, ...]) -> None:
     """Check banks (files or folders; default questions/) and print file:line: key.path: message per error."""
     targets = list(paths) or [DEFAULT_BANKS_DIR]
-    missing = [p for p in targets if not p.exists()]
-    if missing:
+    if missing := [p for p in targets if not p.exists()]:
         raise click.BadParameter(f"no such file or folder: {missing[0]}", param_hint="PATH")
     try:
         banks = load_catalog(targets)
@@ -83,8 +82,7 @@ def serve(host: str, port: int) -> None:
         sys.exit(1)
     except ValueError as exc:  # a configuration value the app cannot work with; the message says which
         raise click.ClickException(str(exc)) from None
-    problems = server.exposed(app)
-    if problems:
+    if problems := server.exposed(app):
         click.echo("Refusing to start: the answers and keys must be readable by this user only.", err=True)
         for problem in problems:
             click.echo(f"  {problem}", err=True)

@@ -126,8 +126,7 @@ def _check_bands(bands: tuple[Band, ...], span: tuple[int, int], at: tuple[str, 
         for value in covering:
             if first <= value <= last:
                 covering[value].append(bi)
-    gaps = [v for v, hits in covering.items() if not hits]
-    if gaps:
+    if gaps := [v for v, hits in covering.items() if not hits]:
         yield (*at, "bands"), f"bands leave a gap: no band covers {_ranges(gaps)} (range {lo}-{hi})"
     for value, hits in covering.items():
         if len(hits) > 1:

@@ -67,8 +67,7 @@ def weakness(password: str) -> str | None:
 
 def set_password(instance: str | Path, password: str) -> None:
     """Hash and store a new password, and delete the first-start password's file, which no longer works."""
-    problem = weakness(password)
-    if problem:
+    if problem := weakness(password):
         raise ValueError(problem)
     _write_hash(instance, generate_password_hash(password, HASH_METHOD))
     (Path(instance) / FIRST_PASSWORD_FILE).unlink(missing_ok=True)

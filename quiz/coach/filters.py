@@ -82,8 +82,7 @@ def period_of(kind: str, day: date) -> Period:
 def parse_period(text: str) -> Period | None:
     """Read a period's id (2025-W07, 2025-03, 2025-Q1, 2025), or return None."""
     for kind, pattern in PATTERNS.items():
-        found = pattern.fullmatch(text)
-        if found:
+        if found := pattern.fullmatch(text):
             year, number = int(found[1]), int(found.group(found.re.groups))
             try:
                 if kind == "week":

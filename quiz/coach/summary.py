@@ -139,13 +139,11 @@ def findings(view: dict[str, Any]) -> list[str]:
         change = now["started"] - before["started"]
         word = "more" if change > 0 else "fewer"
         found.append(f"{abs(change):,} {word} people started than in {before['label']}.")
-    top = _largest(view.get("outcomes", []), view.get("kept"), "n")
-    if top:
+    if top := _largest(view.get("outcomes", []), view.get("kept"), "n"):
         found.append(
             f"{top['label']} was the most common suggestion, for {top['share']:.0%} of those who kept answers."
         )
-    hardest = _largest(view.get("areas", []), view.get("kept"), "hardest")
-    if hardest:
+    if hardest := _largest(view.get("areas", []), view.get("kept"), "hardest"):
         area, share = hardest["label"].lower(), hardest["hardest_share"]
         most = "Most people" if share > 0.5 else "More people than in any other area"
         found.append(f"{most} ({share:.0%}) struggle most with {area}.")

@@ -85,8 +85,7 @@ class Walk:
         """Return the first section with unanswered required questions and their errors, or None."""
         missing = self.missing()
         for index in self.steps:
-            mine = {q: missing[q] for q in self.shown_in(index) if q in missing}
-            if mine:
+            if mine := {q: missing[q] for q in self.shown_in(index) if q in missing}:
                 return index, mine
         return None
 

@@ -96,8 +96,7 @@ def index_value(bank: Bank, index: Index, facts: Facts) -> float | None:
     """Return an index, 0-100: the weighted mean of the terms that have a value; None when none has."""
     weighted = weights = 0.0
     for term in index.terms:
-        value = _term_value(bank, term, facts)
-        if value is not None:
+        if (value := _term_value(bank, term, facts)) is not None:
             weighted += term.weight * (1.0 - value if term.invert else value)
             weights += term.weight
     return round(weighted / weights * 100.0, 1) if weights else None

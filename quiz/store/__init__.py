@@ -148,8 +148,7 @@ class Store:
         s = tables.settings
         with self.engine.begin() as conn:
             conn.execute(s.delete().where(s.c.name.in_(list(values))))
-            kept = [{"name": k, "value": v} for k, v in values.items() if v is not None]
-            if kept:
+            if kept := [{"name": k, "value": v} for k, v in values.items() if v is not None]:
                 conn.execute(s.insert(), kept)
 
     def open_session(self, digest: str, now: float, password: str) -> None:

@@ -114,8 +114,7 @@ def best_locale(header: str | None, offered: Sequence[str]) -> str:
             q = float(weight) if weight else 1.0
         except ValueError:
             continue
-        found = TAG.fullmatch(tag.strip())
-        if found and 0 < q <= 1:
+        if (found := TAG.fullmatch(tag.strip())) and 0 < q <= 1:
             ranked.append((-q, found[1].lower(), (found[2] or "").lower()))
     for _, language, region in sorted(ranked, key=lambda r: r[0]):
         for key in (f"{language}-{region}", language):

@@ -44,8 +44,7 @@ def server_settings() -> dict[str, str]:
 
 def setting(name: str) -> str:
     """Return a setting's value: the server's, else the coach's saved one, else the default."""
-    server = from_server(name)
-    if server is not None:
+    if (server := from_server(name)) is not None:
         return server
     if name in BULKY:
         return _saved([name]).get(name, DEFAULTS[name])
