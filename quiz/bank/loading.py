@@ -52,6 +52,7 @@ _MarkedLoader.add_implicit_resolver(
 MAX_NODES = 200_000  # far above any real bank; stops alias "billion laughs" expansion
 MAX_BYTES = 1_000_000
 MERGE_TAG = "tag:yaml.org,2002:merge"
+PLAIN_MESSAGES = {"extra_forbidden": "unknown key", "missing": "missing required key"}  # by pydantic error type
 
 
 def _refuse(message: str, node: yaml.Node) -> yaml.constructor.ConstructorError:
@@ -143,12 +144,7 @@ def _schema_errors(err: ValidationError, data: Any) -> Iterator[tuple[Path_, str
     for loc, e in found:
         if e["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o, _ in found):
             continue
-        message = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif e["type"] == "missing":
-            message = "missing required key"
-        yield _resolve(data, loc), message
+        yield _resolve(data, loc), PLAIN_MESSAGES.get(e["type"], e["msg"].removeprefix("Value error, "))
 
 
 Check = Callable[[Bank], Iterable[tuple[Path_, str]]]
