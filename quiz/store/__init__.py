@@ -18,9 +18,6 @@ from quiz.store.records import KINDS, Record, record_from
 
 __all__ = ["HEAD", "Record", "Store", "iso_week", "record_from"]
 HEAD = ("quiz_id", "bank_version", "day", "locale", "origin", "outcome", "consent", "careless")
-SETTINGS = sa.select(tables.settings.c.name, tables.settings.c.value).where(
-    tables.settings.c.name.in_(sa.bindparam("names", expanding=True))
-)
 
 
 def iso_week(day: date) -> str:
@@ -140,8 +137,9 @@ class Store:
 
     def settings(self, names: Iterable[str]) -> dict[str, str]:
         """Return the named settings the coach saved."""
+        s = tables.settings.c
         with self.engine.connect() as conn:
-            return dict(conn.execute(SETTINGS, {"names": list(names)}).all())
+            return dict(conn.execute(sa.select(s.name, s.value).where(s.name.in_(list(names)))).all())
 
     def save_settings(self, values: Mapping[str, str | None]) -> None:
         """Save settings; None deletes one, so its default applies again."""
