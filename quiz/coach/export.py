@@ -80,8 +80,7 @@ def derived_from_self_harm(bank: Bank) -> set[str]:
 
 def columns(banks: Iterable[Bank]) -> tuple[list[str], list[str]]:
     """Return the item columns and score columns for the banks, in bank order, without the self-harm item."""
-    items: list[str] = []
-    scores: list[str] = []
+    items, scores = [], []
     for bank in banks:
         left_out = derived_from_self_harm(bank)
         items += [qid for qid in bank.questions if qid not in items and qid not in left_out]

@@ -80,8 +80,7 @@ def _photo(errors: dict[str, str]) -> str | None:
 
 def read_form() -> tuple[dict[str, str | None], dict[str, str]]:
     """Return the settings the form changes (None: back to the default) and one message per field it refused."""
-    values: dict[str, str | None] = {}
-    errors: dict[str, str] = {}
+    values, errors = {}, {}
     for name, clean in CLEANERS.items():
         text = request.form.get(name, "").strip()
         if name in server_settings() or name not in request.form:

@@ -17,8 +17,7 @@ def check_answers(bank: Bank, raw: Any) -> tuple[dict[str, AnswerValue], dict[st
     """Validate raw answers (ids, types, values); return clean answers and one message per bad id."""
     if not isinstance(raw, Mapping):
         return {}, {"answers": "answers must be an object of question id to value"}
-    clean: dict[str, AnswerValue] = {}
-    errors: dict[str, str] = {}
+    clean, errors = {}, {}
     for key, value in raw.items():
         question = bank.questions.get(key) if isinstance(key, str) else None
         if question is None:
