@@ -50,8 +50,7 @@ def private_folder(path: Path) -> None:
 
 def _check_secret(secret: str) -> None:
     """Refuse a secret key too short to keep tokens safe, saying how to make a good one."""
-    size = len(secret.encode())
-    if size < MIN_SECRET_BYTES:
+    if (size := len(secret.encode())) < MIN_SECRET_BYTES:
         raise ValueError(
             f"QUIZ_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes long, not {size}. Make one with\n"
             "  python -c 'import secrets; print(secrets.token_urlsafe(48))'\n"

@@ -153,8 +153,7 @@ def _check_profile(bank: Bank) -> Iterator[Problem]:
     items = set(bank.questions)
     for ai, area in enumerate(bank.areas):
         for key in ("satisfaction", "importance", "functioning"):
-            item = getattr(area, key)
-            if item is not None and item not in items:
+            if (item := getattr(area, key)) is not None and item not in items:
                 yield ("areas", ai, key), f"unknown question '{item}'"
     if bank.profile is not None:
         if not bank.areas:

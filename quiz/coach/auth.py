@@ -167,8 +167,7 @@ class LogoutForm(FlaskForm):
 
 def sign_out() -> None:
     """End the session on the server, so a copy of the cookie no longer works either."""
-    token = session.get("coach")
-    if isinstance(token, str):
+    if isinstance(token := session.get("coach"), str):
         store().end_sessions(digest=_digest(token))
     session.clear()
 

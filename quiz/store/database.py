@@ -34,8 +34,7 @@ def make_engine(url: str) -> sa.Engine:
     # hide_parameters: a failed statement's error must never write a person's answers into the log
     engine = sa.create_engine(url, pool_pre_ping=not url.startswith("sqlite"), hide_parameters=True)
     if engine.dialect.name == "sqlite":
-        database = engine.url.database
-        if database and database != ":memory:":
+        if (database := engine.url.database) and database != ":memory:":
             _private_file(Path(database))
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
