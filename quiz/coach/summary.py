@@ -39,8 +39,7 @@ def steps(bank: Bank | None, store: Store, quiz_id: str, period: Period, k: int)
     """Return the completion funnel: each step, whether only some people see it, and how many reached it."""
     counts = funnel_counts(store.funnel(quiz_id, period.start, period.end), k)
     order = [("started", "intro", "Started", False)]
-    for section in bank.sections if bank else ():
-        order.append(("step", section.id, section.title, section.show_if is not None))
+    order += [("step", s.id, s.title, s.show_if is not None) for s in (bank.sections if bank else ())]
     order += [("finished", "result", "Saw their result", False), ("cta", "result", "Chose to book", False)]
     first = counts.get(("started", "intro"), 0)
     return [
