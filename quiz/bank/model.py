@@ -119,8 +119,7 @@ def _condition_tag(value: Any) -> str | None:
     """Pick the condition type from the one key that names it."""
     if isinstance(value, str):
         return "always" if value == "always" else None
-    keys = value.keys() if isinstance(value, Mapping) else vars(value).keys()
-    keys = {"not" if k == "not_" else k for k in keys}
+    keys = {"not" if k == "not_" else k for k in (value if isinstance(value, Mapping) else vars(value))}
     return next((k for k in CONDITION_KEYS if k in keys), None)
 
 
