@@ -44,8 +44,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 def schema() -> None:
     """Print the JSON Schema of a question bank."""
     found = Bank.model_json_schema(by_alias=True)
-    found["$schema"] = "http://json-schema.org/draft-07/schema#"
-    found["title"] = "Coaching-fit question bank"
+    found |= {"$schema": "http://json-schema.org/draft-07/schema#", "title": "Coaching-fit question bank"}
     click.echo(json.dumps(found, indent=2))
 
 
