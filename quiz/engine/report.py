@@ -82,9 +82,7 @@ def evaluate(bank: Bank, answers: Any) -> tuple[Scores, Outcome, dict[str, str]]
     scores = score(bank, route)
     outcome = decide(bank, scores)
     # Missing answers are not errors beside a safety answer: the crisis result needs nothing else.
-    if errors or "safety" in scores.flags:
-        return scores, outcome, errors
-    return scores, outcome, route.missing()
+    return scores, outcome, (errors if errors or "safety" in scores.flags else route.missing())
 
 
 def _loose_safety(bank: Bank, answers: Any) -> int:
