@@ -138,14 +138,12 @@ def cronbach_alpha(parts: Mapping[str, tuple[int, float, float]]) -> float | Non
 
 
 def funnel_counts(rows: Iterable[tuple[date, str, str, int]], k: int) -> dict[Cell, int | None]:
-    """Add up a period's funnel counts by (event, step); a step with 1 to k-1 people in any month is hidden.
-
-    Who starts and finishes is no answer, so those two are hidden only when the period itself has fewer than k.
-    """
+    """Add up a period's funnel counts by (event, step); a step with 1 to k-1 people in any month is hidden."""
     total: defaultdict[Cell, int] = defaultdict(int)
     by_month: defaultdict[tuple[date, Cell], int] = defaultdict(int)
     for day, step, event, n in rows:
         total[(event, step)] += n
         by_month[(day.replace(day=1), (event, step))] += n
     unsafe = {cell for (_, cell), n in by_month.items() if 0 < n < k}
+    # Who starts and finishes is no answer, so those two are hidden only when the period itself has fewer than k.
     return {c: None if (c in unsafe and c not in VISITS) or 0 < n < k else n for c, n in total.items()}

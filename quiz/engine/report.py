@@ -102,11 +102,9 @@ def complete(bank: Bank, scores: Scores) -> bool:
 
 
 def score_submission(bank: Bank, answers: Any) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """Check and score answers; return (result, errors), errors keyed by question id.
-
-    A safety answer yields the crisis result even beside errors, so it always reaches the crisis path.
-    """
+    """Check and score answers; return (result, errors), errors keyed by question id."""
     scores, outcome, errors = evaluate(bank, answers)
+    # A safety answer yields the crisis result even beside errors, so it always reaches the crisis path.
     if errors and "safety" not in scores.flags:
         return None, errors
     return result_json(scores, outcome), errors

@@ -78,12 +78,10 @@ def spend(conn: Connection, digest: str, day: date) -> bool:
 
 
 def purge(conn: Connection, before: date, tokens_before: date) -> int:
-    """Delete responses from days before `before`, and the sums of months wholly before it; keep the funnel.
-
-    A month's sums stay until the whole month is past, so every figure the dashboard showed for it stays the same.
-    """
+    """Delete responses from days before `before`, and the sums of months wholly before it; keep the funnel."""
     old = sa.select(t.responses.c.id).where(t.responses.c.day < before)
     conn.execute(t.response_scores.delete().where(t.response_scores.c.response_id.in_(old)))
+    # A month's sums stay until the whole month is past, so every figure the dashboard showed for it stays the same.
     conn.execute(t.monthly.delete().where(t.monthly.c.month < before.replace(day=1)))
     conn.execute(t.spent_tokens.delete().where(t.spent_tokens.c.day < tokens_before))
     return conn.execute(t.responses.delete().where(t.responses.c.day < before)).rowcount or 0
